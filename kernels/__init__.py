@@ -1,0 +1,1 @@
+"""Numba resampling kernels."""

@@ -1,0 +1,1 @@
+"""The thesis book domain package."""
