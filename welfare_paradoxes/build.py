@@ -1,0 +1,417 @@
+"""Build the book: execute the notebooks with papermill, write the manifest, render with Jupyter Book.
+
+    python -m welfare_paradoxes.build --params params/default.yml [--build-dir build]
+        [--data-dir PATH] [--only NAME ...] [--jobs N]
+
+A notebook is executed again only when its input fingerprint changes: its source, its resolved
+parameters, the library source (welfare_paradoxes/, kernels/), the data files (data/ and a raw
+export folder if one is given) or the lock file. The book is rendered again only when a staged
+source changed. A failed cell stops the build with a message naming the notebook and the cell,
+and the previous rendering is removed so that no stale book looks current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import yaml
+
+from welfare_paradoxes.hashing import file_sha256, files_sha256, text_sha256, tree_files
+from welfare_paradoxes.manifest import MANIFEST_NAME, write_manifest
+from welfare_paradoxes.paths import (
+    BOOK_DIR,
+    DATA_DIR,
+    LIBRARY_DIRS,
+    LOCK_FILE,
+    NOTEBOOK_DIR,
+    REPO_ROOT,
+    relative_to_repo,
+    resolve,
+)
+
+EXECUTED_DIR = "executed"
+STAMPS_DIR = "stamps"
+SOURCE_DIR = "src"
+HTML_DIR = Path("_build") / "html"
+RENDER_STAMP = "book.json"
+RENDER_LOG = "jupyter-book.log"
+PARAMETER_SET_KEYS = {"name", "description", "parameters", "notebooks"}
+HIDDEN_CELL_TAG = "remove-cell"
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says what, where, and where to look."""
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    parameter_set: Path
+    build_dir: Path
+    survey_dir: Path | None
+    jobs: int
+
+    @property
+    def html_dir(self) -> Path:
+        return self.build_dir / HTML_DIR
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    name: str
+    source: Path
+    executed: Path
+    parameters: dict
+    fingerprint: str
+
+
+def load_parameter_set(path: Path) -> dict:
+    """Read a parameter set (YAML) and check its shape, naming the file in every error."""
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"parameter set {path} does not exist (see params/ for the sets)") from None
+    except yaml.YAMLError as error:
+        raise BuildError(f"parameter set {path} is not valid YAML: {error}") from None
+    if not isinstance(content, dict):
+        raise BuildError(f"parameter set {path}: expected a mapping with keys {sorted(PARAMETER_SET_KEYS)}")
+    unknown = set(content) - PARAMETER_SET_KEYS
+    if unknown:
+        raise BuildError(
+            f"parameter set {path}: unknown keys {sorted(unknown)}; expected {sorted(PARAMETER_SET_KEYS)}"
+        )
+    content.setdefault("parameters", {})
+    content.setdefault("notebooks", {})
+    for key in ("parameters", "notebooks"):
+        if not isinstance(content[key] or {}, dict):
+            raise BuildError(f"parameter set {path}: {key!r} must be a mapping")
+        content[key] = content[key] or {}
+    return content
+
+
+def notebook_sources(only: list[str] | None = None) -> list[Path]:
+    """Return the notebook sources (MyST markdown), all of them or the named ones."""
+    sources = sorted(NOTEBOOK_DIR.glob("*.md"))
+    if only:
+        by_name = {source.stem: source for source in sources}
+        missing = sorted(set(only) - set(by_name))
+        if missing:
+            raise BuildError(f"no notebook named {missing} in notebooks/ (have {sorted(by_name)})")
+        sources = [by_name[name] for name in only]
+    return sources
+
+
+def notebook_parameters(settings: BuildSettings, parameter_set: dict, name: str) -> dict:
+    """The values injected into notebook ``name``: paths from the build, then the set's values."""
+    unknown = set(parameter_set["notebooks"]) - {source.stem for source in notebook_sources()}
+    if unknown:
+        raise BuildError(
+            f"parameter set {relative_to_repo(settings.parameter_set)} names notebooks that do not "
+            f"exist: {sorted(unknown)}"
+        )
+    parameters = {
+        "parameter_set": relative_to_repo(settings.parameter_set),
+        "data_dir": "data",
+        "survey_dir": relative_to_repo(settings.survey_dir) if settings.survey_dir else "",
+        "build_dir": relative_to_repo(settings.build_dir),
+    }
+    parameters.update(parameter_set["parameters"])
+    parameters.update(parameter_set["notebooks"].get(name) or {})
+    return parameters
+
+
+def input_fingerprint(source: Path, parameters: dict, survey_dir: Path | None) -> str:
+    """One sha256 over everything a notebook's results may depend on."""
+    library = [path for folder in LIBRARY_DIRS for path in tree_files(folder, (".py",))]
+    parts = {
+        "notebook": file_sha256(source),
+        "parameters": json.dumps(parameters, sort_keys=True),
+        "library": files_sha256(library, REPO_ROOT),
+        "data": files_sha256(tree_files(DATA_DIR), REPO_ROOT),
+        "lock": file_sha256(LOCK_FILE),
+    }
+    if survey_dir is not None:
+        parts["raw exports"] = files_sha256(tree_files(survey_dir), survey_dir)
+    return text_sha256(json.dumps(parts, sort_keys=True))
+
+
+def plan_jobs(settings: BuildSettings, only: list[str] | None) -> list[NotebookJob]:
+    parameter_set = load_parameter_set(settings.parameter_set)
+    jobs = []
+    for source in notebook_sources(only):
+        parameters = notebook_parameters(settings, parameter_set, source.stem)
+        jobs.append(
+            NotebookJob(
+                name=source.stem,
+                source=source,
+                executed=settings.build_dir / EXECUTED_DIR / f"{source.stem}.ipynb",
+                parameters=parameters,
+                fingerprint=input_fingerprint(source, parameters, settings.survey_dir),
+            )
+        )
+    return jobs
+
+
+def _stamp_path(settings: BuildSettings, name: str) -> Path:
+    return settings.build_dir / STAMPS_DIR / f"{name}.json"
+
+
+def is_current(settings: BuildSettings, job: NotebookJob) -> bool:
+    stamp = _stamp_path(settings, job.name)
+    if not (stamp.is_file() and job.executed.is_file()):
+        return False
+    return json.loads(stamp.read_text()).get("fingerprint") == job.fingerprint
+
+
+def execute_notebook(job: NotebookJob) -> str | None:
+    """Execute one notebook into ``job.executed``; return None, or a message naming the failed cell.
+
+    Runs in a worker process. The executed copy keeps the traceback when a cell fails.
+    """
+    import jupytext
+    import papermill
+
+    notebook = jupytext.read(job.source)
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            notebook,
+            str(job.executed),
+            parameters=job.parameters,
+            kernel_name="python3",
+            cwd=str(REPO_ROOT),
+            progress_bar=False,
+            log_output=False,
+        )
+    except papermill.PapermillExecutionError as error:
+        return describe_failure(job, error)
+    finalise_executed_notebook(job)
+    return None
+
+
+def describe_failure(job: NotebookJob, error) -> str:
+    """Say which cell of the source notebook failed, with what, and where the traceback is."""
+    import nbformat
+
+    executed = nbformat.read(job.executed, as_version=4)
+    cell_number, first_line = None, ""
+    source_position = 0
+    for cell in executed.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        source_position += 1
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            cell_number = source_position
+            first_line = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            break
+    where = f"cell {cell_number}" if cell_number else f"cell index {error.cell_index}"
+    return (
+        f"{relative_to_repo(job.source)}: {where} failed"
+        + (f" (it starts: {first_line!r})" if first_line else "")
+        + f": {error.ename}: {error.evalue}\n"
+        f"  the executed copy with the full traceback is {relative_to_repo(job.executed)}"
+    )
+
+
+def finalise_executed_notebook(job: NotebookJob) -> None:
+    """Hide the parameter cells on the page and drop run times, so reruns give the same file."""
+    import nbformat
+
+    notebook = nbformat.read(job.executed, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if ("parameters" in tags or "injected-parameters" in tags) and HIDDEN_CELL_TAG not in tags:
+            cell.metadata["tags"] = [*tags, HIDDEN_CELL_TAG]
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    notebook.metadata["papermill"] = {
+        "source": relative_to_repo(job.source),
+        "parameters": job.parameters,
+    }
+    nbformat.write(notebook, job.executed)
+
+
+def execute_stale(settings: BuildSettings, jobs: list[NotebookJob]) -> None:
+    """Execute the notebooks whose fingerprint changed, in parallel; raise on any failure."""
+    stale = [job for job in jobs if not is_current(settings, job)]
+    for job in jobs:
+        if job not in stale:
+            print(f"[book] {relative_to_repo(job.source)}: unchanged, not executed")
+    if not stale:
+        return
+    for job in stale:
+        _stamp_path(settings, job.name).unlink(missing_ok=True)
+        print(f"[book] {relative_to_repo(job.source)}: executing", flush=True)
+    started = time.perf_counter()
+    workers = max(1, min(settings.jobs, len(stale)))
+    if workers == 1:
+        failures = [execute_notebook(job) for job in stale]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            failures = list(pool.map(execute_notebook, stale))
+    messages = [message for message in failures if message]
+    for job, failure in zip(stale, failures, strict=True):
+        if failure is None:
+            stamp = _stamp_path(settings, job.name)
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(json.dumps({"fingerprint": job.fingerprint}) + "\n")
+    print(f"[book] executed {len(stale)} notebook(s) in {time.perf_counter() - started:.1f} s")
+    if messages:
+        raise BuildError("a notebook failed:\n" + "\n".join(messages))
+
+
+def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
+    """Mirror book/ and the executed notebooks into one Jupyter Book source folder.
+
+    Files are copied only when their bytes changed, keeping modification times, so Sphinx
+    re-reads only the pages that changed; files no longer wanted are removed.
+    """
+    staged = settings.build_dir / SOURCE_DIR
+    wanted = {path.relative_to(BOOK_DIR).as_posix(): path for path in tree_files(BOOK_DIR)}
+    for job in jobs:
+        page = f"{job.name}.ipynb"
+        clash = [name for name in wanted if Path(name).stem == job.name and "/" not in name]
+        if clash:
+            raise BuildError(
+                f"book/{clash[0]} and notebooks/{job.name}.md would be the same page; "
+                "remove the placeholder page when its chapter becomes a notebook"
+            )
+        wanted[page] = job.executed
+    for name, origin in wanted.items():
+        target = staged / name
+        if target.is_file() and file_sha256(target) == file_sha256(origin):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin, target)
+    for path in tree_files(staged):
+        if path.relative_to(staged).as_posix() not in wanted:
+            path.unlink()
+    return staged
+
+
+def remove_rendering(settings: BuildSettings) -> None:
+    """Remove the rendered book and the manifest, so a failed build leaves nothing looking current."""
+    shutil.rmtree(settings.html_dir, ignore_errors=True)
+    (settings.build_dir / STAMPS_DIR / RENDER_STAMP).unlink(missing_ok=True)
+    (settings.build_dir / MANIFEST_NAME).unlink(missing_ok=True)
+
+
+def render(settings: BuildSettings, staged: Path) -> None:
+    """Render the staged sources with Jupyter Book, strictly; skip when nothing changed."""
+    fingerprint = text_sha256(
+        json.dumps(
+            {"sources": files_sha256(tree_files(staged), staged), "lock": file_sha256(LOCK_FILE)}
+        )
+    )
+    stamp = settings.build_dir / STAMPS_DIR / RENDER_STAMP
+    index = settings.html_dir / "index.html"
+    if index.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == {"fingerprint": fingerprint}:
+        print("[book] pages unchanged, not rendered")
+        return
+    stamp.unlink(missing_ok=True)
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(staged),
+        "--path-output",
+        str(settings.build_dir),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    log_path = settings.build_dir / "logs" / RENDER_LOG
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print("[book] rendering with Jupyter Book", flush=True)
+    started = time.perf_counter()
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.write(line)
+            if _worth_showing(line):
+                sys.stdout.write(line)
+        returncode = process.wait()
+    if returncode != 0 or not index.is_file():
+        remove_rendering(settings)
+        raise BuildError(
+            f"Jupyter Book failed (exit {returncode}); warnings count as errors. "
+            f"The full log is {relative_to_repo(log_path)}"
+        )
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"fingerprint": fingerprint}) + "\n")
+    print(f"[book] rendered in {time.perf_counter() - started:.1f} s")
+
+
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+_SHOWN_MARKERS = ("WARNING:", "ERROR:", "CRITICAL:", "Traceback", "Exception", "build succeeded",
+                  "build finished with problems", "Error:")
+
+
+def _worth_showing(line: str) -> bool:
+    """Jupyter Book is chatty; show warnings, errors and the verdict, keep the rest in the log."""
+    plain = _ANSI_ESCAPE.sub("", line)
+    return any(marker in plain for marker in _SHOWN_MARKERS)
+
+
+def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
+    """Run the whole build and return the path of the rendered ``index.html``."""
+    jobs = plan_jobs(settings, only)
+    try:
+        execute_stale(settings, jobs)
+    except BuildError:
+        remove_rendering(settings)
+        raise
+    all_jobs = jobs if only is None else plan_jobs(settings, None)
+    missing = [job for job in all_jobs if not job.executed.is_file()]
+    if missing:
+        raise BuildError(
+            "cannot render: never executed: "
+            + ", ".join(relative_to_repo(job.source) for job in missing)
+        )
+    manifest = write_manifest(settings.build_dir, relative_to_repo(settings.parameter_set))
+    print(f"[book] manifest: {relative_to_repo(manifest)}")
+    render(settings, stage_sources(settings, all_jobs))
+    return settings.html_dir / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m welfare_paradoxes.build", description=__doc__.split("\n")[0])
+    parser.add_argument("--params", default="params/default.yml", help="parameter set (YAML) in params/")
+    parser.add_argument("--build-dir", default="build", help="where executed notebooks, tables and pages go")
+    parser.add_argument("--data-dir", default="", help="folder of raw survey exports (default: the reconstructions)")
+    parser.add_argument("--only", nargs="*", help="execute only these notebooks (by name); render all")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once")
+    arguments = parser.parse_args(argv)
+    survey_dir = resolve(arguments.data_dir) if arguments.data_dir else None
+    if survey_dir is not None and not survey_dir.is_dir():
+        print(f"error: DATA_DIR {arguments.data_dir} is not a folder", file=sys.stderr)
+        return 2
+    settings = BuildSettings(
+        parameter_set=resolve(arguments.params),
+        build_dir=resolve(arguments.build_dir),
+        survey_dir=survey_dir,
+        jobs=arguments.jobs,
+    )
+    try:
+        index = build_book(settings, arguments.only)
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(index)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

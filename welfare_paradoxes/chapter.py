@@ -1,0 +1,117 @@
+"""The object a notebook holds while it runs: it exports artifacts and records their provenance.
+
+Every table or figure a chapter exports is written under the build folder
+(``tables/<ID>.csv``, ``figures/<ID>.png`` and ``.svg``) together with a record of the notebook,
+the parameters and the sha256 of every data file it read. ``welfare_paradoxes.manifest`` joins
+the records into ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from IPython.display import HTML
+
+from welfare_paradoxes.artifacts import Table, check_spec_id
+from welfare_paradoxes.display import provenance_html, table_html
+from welfare_paradoxes.hashing import file_sha256
+from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
+
+RECORDS_DIR = "artifacts"
+TABLES_DIR = "tables"
+FIGURES_DIR = "figures"
+
+
+class Chapter:
+    """Export and provenance for one notebook.
+
+    ``name`` is the notebook's file stem (``notebooks/<name>.md``); ``parameters`` are the values
+    of its parameters cell, recorded with every artifact. Starting a chapter clears the records
+    of its previous run, so an artifact the notebook no longer makes drops out of the manifest.
+    """
+
+    def __init__(self, name: str, parameters: dict[str, Any]):
+        source = NOTEBOOK_DIR / f"{name}.md"
+        if not source.is_file():
+            raise ValueError(f"no notebook {relative_to_repo(source)} for chapter {name!r}")
+        self.name = name
+        self.source = relative_to_repo(source)
+        self.parameters = dict(parameters)
+        self.build_dir = resolve(self.parameters.get("build_dir", "build"))
+        self.data_files: dict[str, str] = {}
+        self._records_dir = self.build_dir / RECORDS_DIR / name
+        if self._records_dir.exists():
+            shutil.rmtree(self._records_dir)
+        self._records_dir.mkdir(parents=True)
+
+    def export_table(self, table: Table, columns: list[str] | None = None) -> HTML:
+        """Write ``table`` to ``tables/<ID>.csv``, record it, and return its HTML for the page."""
+        path = self.build_dir / TABLES_DIR / f"{table.id}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table.frame.write_csv(path, line_terminator="\n")
+        self._record(table.id, "table", table.title, [path], table.sources)
+        return HTML(table_html(table, self._source_line(table.sources, path), columns))
+
+    def export_figure(self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]) -> None:
+        """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg`` and record it.
+
+        Metadata that would change between runs (creation date, software version, random SVG
+        ids) is left out, so the same figure gives the same bytes.
+        """
+        check_spec_id(artifact_id)
+        folder = self.build_dir / FIGURES_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        png, svg = folder / f"{artifact_id}.png", folder / f"{artifact_id}.svg"
+        with matplotlib.rc_context({"svg.hashsalt": artifact_id, "svg.fonttype": "path"}):
+            figure.savefig(png, dpi=150, metadata={"Software": None})
+            figure.savefig(svg, metadata={"Date": None, "Creator": None})
+        self._record(artifact_id, "figure", title, [png, svg], sources)
+
+    def recorded_parameters(self) -> dict[str, Any]:
+        """The parameters that can change a result: all but where the outputs are written.
+
+        Leaving ``build_dir`` out lets two builds into different folders be compared byte for
+        byte.
+        """
+        return {key: value for key, value in self.parameters.items() if key != "build_dir"}
+
+    def provenance(self) -> HTML:
+        """Return the box that states the parameters and data this chapter ran with."""
+        rows = [("notebook", self.source)]
+        rows += [
+            (f"parameter {key}", repr(value)) for key, value in sorted(self.recorded_parameters().items())
+        ]
+        rows += [(f"data {path}", f"sha256 {digest[:16]}…") for path, digest in sorted(self.data_files.items())]
+        return HTML(provenance_html(rows))
+
+    def _source_line(self, sources: tuple[Path, ...], exported: Path) -> str:
+        read = ", ".join(relative_to_repo(path) for path in sources)
+        written = exported.relative_to(self.build_dir).as_posix()
+        return f"Source: {read}. Exported as {written}."
+
+    def _record(self, artifact_id, kind, title, paths, sources) -> None:
+        data_files = {}
+        for source in sources:
+            digest = file_sha256(source)
+            data_files[relative_to_repo(source)] = digest
+        self.data_files.update(data_files)
+        record = {
+            "id": artifact_id,
+            "kind": kind,
+            "title": title,
+            "files": [
+                {"path": path.relative_to(self.build_dir).as_posix(), "sha256": file_sha256(path)}
+                for path in paths
+            ],
+            "notebook": self.source,
+            "parameters": self.recorded_parameters(),
+            "data_files": dict(sorted(data_files.items())),
+        }
+        target = self._records_dir / f"{artifact_id}.json"
+        target.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+

@@ -1,0 +1,37 @@
+"""Where the project's folders are, independent of the working directory.
+
+Notebooks run from the repository root under the build, but a reader may open one in Jupyter
+from notebooks/; resolving against the package location makes both work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+NOTEBOOK_DIR = REPO_ROOT / "notebooks"
+BOOK_DIR = REPO_ROOT / "book"
+PARAMS_DIR = REPO_ROOT / "params"
+DEFAULT_BUILD_DIR = REPO_ROOT / "build"
+LOCK_FILE = REPO_ROOT / "requirements.lock"
+LIBRARY_DIRS = (REPO_ROOT / "welfare_paradoxes", REPO_ROOT / "kernels")
+
+
+def resolve(path: str | Path) -> Path:
+    """Return ``path`` as an absolute path, reading a relative one from the repository root."""
+    path = Path(path)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def relative_to_repo(path: str | Path) -> str:
+    """Return ``path`` relative to the repository root (POSIX form) when it lies inside it.
+
+    Paths outside the repository (a user's folder of raw exports) are returned as given, so a
+    manifest never mixes the two silently.
+    """
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
