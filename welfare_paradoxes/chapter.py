@@ -24,6 +24,13 @@ from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 RECORDS_DIR = "artifacts"
 TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
+# Exported files are published with the pages under the theme's static folder.
+PUBLISHED_DIR = "_static"
+
+
+def published_path(exported: Path, build_dir: Path) -> str:
+    """The link, relative to a chapter page, under which an exported file is published."""
+    return f"{PUBLISHED_DIR}/{exported.relative_to(build_dir).as_posix()}"
 
 
 class Chapter:
@@ -54,7 +61,8 @@ class Chapter:
         path.parent.mkdir(parents=True, exist_ok=True)
         table.frame.write_csv(path, line_terminator="\n")
         self._record(table.id, "table", table.title, [path], table.sources)
-        return HTML(table_html(table, self._source_line(table.sources, path), columns))
+        source_line = self._source_line(table.sources, path)
+        return HTML(table_html(table, source_line, published_path(path, self.build_dir), columns))
 
     def export_figure(self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]) -> None:
         """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg`` and record it.

@@ -19,6 +19,7 @@ ANALYSIS_PARTS_FILE = Path("design") / "analysis_parts.csv"
 THESIS_FILE = Path("thesis") / "thesis.txt"
 
 # The empirical sources an analysis part can draw on, in the order the tables show them.
+CITATION_ROLE_WORDS = {"citizen": "borger", "frontline": "frontlinjeaktør"}
 EMPIRICAL_SOURCES = ("citizen interview", "frontline interview", "citizen survey", "frontline survey")
 
 
@@ -42,8 +43,22 @@ def informants_table(data_dir: str | Path = DATA_DIR) -> Table:
     """T01: the six interviewed informants as the thesis presents them (lines 677-714)."""
     data_dir = Path(data_dir)
     frame = read_data_csv(data_dir, INFORMANTS_FILE, integer_columns=("number", "age"))
-    frame = frame.select(
+    unknown_roles = sorted(set(frame["role"]) - set(CITATION_ROLE_WORDS))
+    if unknown_roles:
+        raise ValueError(
+            f"{data_dir / INFORMANTS_FILE}: column 'role' holds {unknown_roles}; "
+            f"expected one of {sorted(CITATION_ROLE_WORDS)}"
+        )
+    # The thesis cites its informants as "<pseudonym> borger N" / "<pseudonym> frontlinjeaktør N".
+    cited_as = pl.format(
+        "{} {} {}",
+        pl.col("pseudonym"),
+        pl.col("role").replace_strict(CITATION_ROLE_WORDS),
+        pl.col("number"),
+    )
+    frame = frame.with_columns(cited_as.alias("cited_as")).select(
         "informant_id",
+        "cited_as",
         "pseudonym",
         "role",
         "number",
@@ -61,6 +76,7 @@ def informants_table(data_dir: str | Path = DATA_DIR) -> Table:
         sources=(data_dir / INFORMANTS_FILE,),
         labels={
             "informant_id": "Id",
+            "cited_as": "Cited in the thesis as",
             "number": "No.",
             "former_or_current_position": "Position",
             "municipality_or_region": "Municipality or region",

@@ -26,8 +26,10 @@ def format_cell(value: object) -> str:
     return str(value)
 
 
-def table_html(table: Table, source_line: str, columns: list[str] | None = None) -> str:
-    """Render ``table`` as an HTML table with its id, title, note and source line.
+def table_html(
+    table: Table, source_line: str, download_href: str, columns: list[str] | None = None
+) -> str:
+    """Render ``table`` as an HTML table with its id, title, note, source line and CSV link.
 
     ``columns`` selects and orders the columns shown (the CSV keeps all of them).
     """
@@ -57,7 +59,8 @@ def table_html(table: Table, source_line: str, columns: list[str] | None = None)
         f"<caption><strong>{table.id}.</strong> {escape(table.title)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         f"{note}"
-        f'<p class="artifact-source">{escape(source_line)}</p>'
+        f'<p class="artifact-source">{escape(source_line)} '
+        f'<a href="{escape(download_href)}" download>Download {escape(table.id)}.csv</a></p>'
         "</div>"
     )
 

@@ -1,0 +1,70 @@
+# The entry points of the book. `make help` lists them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Written last by the environment recipe: the environment is rebuilt when the lock file changes.
+ENV_STAMP := $(VENV)/.installed-from-lock
+
+PARAMS ?= params/default.yml
+BUILD_DIR ?= build
+DATA_DIR ?=
+UV_VERSION := 0.13.9
+
+.PHONY: help env book notebook test lint bench validate check-privacy lock clean distclean
+
+help: ## list the entry points
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "  variables: PARAMS=$(PARAMS) BUILD_DIR=$(BUILD_DIR) DATA_DIR=<raw exports> NB=<notebook>"
+
+env: $(ENV_STAMP) ## create .venv from requirements.lock (done by every target that needs it)
+
+$(ENV_STAMP): requirements.lock
+	@echo "[env] creating $(VENV) from requirements.lock with $(PYTHON)"
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed; run make with PYTHON=/path/to/python3.11")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
+	touch $@
+
+book: $(ENV_STAMP) ## execute the notebooks that changed and render the book; prints index.html last
+	$(PY) -m welfare_paradoxes.build --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
+notebook: $(ENV_STAMP) ## rerun one notebook (NB=design) and render the book
+	@test -n "$(NB)" || { echo "usage: make notebook NB=<name of a notebook in notebooks/>"; exit 2; }
+	$(PY) -m welfare_paradoxes.build --params $(PARAMS) --build-dir $(BUILD_DIR) --only $(NB) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
+test: $(ENV_STAMP) ## lint, unit tests, then a quick strict build of the whole book and checks of it
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(ENV_STAMP) ## ruff check and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: $(ENV_STAMP) ## benchmark the kernels and the reader against peer libraries (build/bench.json)
+	$(PY) -m benchmarks
+
+validate: $(ENV_STAMP) ## check a survey export: make validate DATA=path SURVEY=citizens|frontline
+	@test -n "$(DATA)" -a -n "$(SURVEY)" || { echo "usage: make validate DATA=path SURVEY=citizens|frontline [MAPPING=file]"; exit 2; }
+	$(PY) -m welfare_paradoxes.survey.validate --survey $(SURVEY) $(if $(MAPPING),--mapping $(MAPPING)) $(DATA)
+
+check-privacy: $(ENV_STAMP) ## scan built pages, tables and notebooks for e-mail addresses and phone numbers
+	$(PY) -m welfare_paradoxes.privacy $(or $(DIR),$(BUILD_DIR))
+
+lock: ## regenerate requirements.lock from pyproject.toml (needs the package index)
+	$(PYTHON) -m venv $(BUILD_DIR)/lock-tools
+	$(BUILD_DIR)/lock-tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BUILD_DIR)/lock-tools/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--no-header --annotation-style line --output-file requirements.lock
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf $(BUILD_DIR)
+
+distclean: clean ## remove build outputs and .venv
+	rm -rf $(VENV)

@@ -1,0 +1,121 @@
+"""Build the whole book (quick parameters) and check what it produced.
+
+Two builds into separate folders must give the same tables and manifest bytes; an unchanged
+rerun must execute and render nothing; a failing cell must be named and leave no book behind.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from welfare_paradoxes.manifest import implemented_ids
+from welfare_paradoxes.paths import BOOK_DIR, DEFAULT_BUILD_DIR, REPO_ROOT
+
+pytestmark = pytest.mark.build
+
+CHECK_DIR = DEFAULT_BUILD_DIR / "test-builds"
+QUICK = "params/quick.yml"
+
+
+def run_build(build_dir, *extra):
+    command = [sys.executable, "-m", "welfare_paradoxes.build", "--params", QUICK,
+               "--build-dir", str(build_dir.relative_to(REPO_ROOT)), *extra]
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
+                          env=os.environ | {"PYTHONHASHSEED": "0"}, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def builds():
+    shutil.rmtree(CHECK_DIR, ignore_errors=True)
+    results = {}
+    for name in ("first", "second"):
+        result = run_build(CHECK_DIR / name)
+        assert result.returncode == 0, result.stdout + result.stderr
+        results[name] = result
+    return results
+
+
+def _sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_build_ends_by_printing_the_index(builds):
+    last_line = builds["first"].stdout.strip().splitlines()[-1]
+    assert last_line == str(CHECK_DIR / "first" / "_build" / "html" / "index.html")
+
+
+def test_every_page_of_the_table_of_contents_is_rendered(builds):
+    toc = yaml.safe_load((BOOK_DIR / "_toc.yml").read_text())
+    pages = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    html = CHECK_DIR / "first" / "_build" / "html"
+    missing = [page for page in pages if not (html / f"{page}.html").is_file()]
+    assert not missing
+    assert len(pages) == 12
+
+
+def test_the_manifest_lists_every_implemented_artifact_with_true_hashes(builds):
+    build_dir = CHECK_DIR / "first"
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    listed = {artifact["id"]: artifact for artifact in manifest["artifacts"]}
+    assert set(implemented_ids()) <= set(listed)
+    for artifact in listed.values():
+        for entry in artifact["files"]:
+            assert _sha256(build_dir / entry["path"]) == entry["sha256"], entry["path"]
+        for path, digest in artifact["data_files"].items():
+            assert _sha256(REPO_ROOT / path) == digest, path
+        assert artifact["notebook"].startswith("notebooks/")
+        assert artifact["parameters"]["parameter_set"] == QUICK
+    for table_id in (i for i in listed if i.startswith("T")):
+        assert (build_dir / "tables" / f"{table_id}.csv").is_file()
+    for figure_id in (i for i in listed if i.startswith("F")):
+        for kind in ("png", "svg"):
+            assert (build_dir / "figures" / f"{figure_id}.{kind}").is_file()
+
+
+def test_two_builds_give_identical_tables_and_manifest(builds):
+    first, second = CHECK_DIR / "first", CHECK_DIR / "second"
+    tables = sorted(path.name for path in (first / "tables").iterdir())
+    assert tables == sorted(path.name for path in (second / "tables").iterdir())
+    for name in tables:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
+
+
+def test_exported_tables_are_published_with_the_pages(builds):
+    html = CHECK_DIR / "first" / "_build" / "html"
+    for table in (CHECK_DIR / "first" / "tables").iterdir():
+        assert (html / "_static" / "tables" / table.name).read_bytes() == table.read_bytes()
+
+
+def test_an_unchanged_rerun_executes_and_renders_nothing(builds):
+    result = run_build(CHECK_DIR / "first")
+    assert result.returncode == 0, result.stderr
+    assert "executing" not in result.stdout
+    assert "pages unchanged, not rendered" in result.stdout
+
+
+def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
+    build_dir = CHECK_DIR / "failing"
+    shutil.copytree(CHECK_DIR / "first", build_dir)
+    params = tmp_path / "failing.yml"
+    params.write_text(
+        "name: failing\nparameters:\n  seed: 1\n  n_resamples: 10\n"
+        "notebooks:\n  design:\n    data_dir: no-such-folder\n"
+    )
+    command = [sys.executable, "-m", "welfare_paradoxes.build", "--params", str(params),
+               "--build-dir", str(build_dir.relative_to(REPO_ROOT))]
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert "notebooks/design.md: cell " in result.stderr
+    assert "FileNotFoundError" in result.stderr
+    executed = f"{build_dir.relative_to(REPO_ROOT)}/executed/design.ipynb"
+    assert executed in result.stderr
+    assert "Traceback" in (REPO_ROOT / executed).read_text() or "FileNotFoundError" in (REPO_ROOT / executed).read_text()
+    assert not (build_dir / "_build" / "html").exists()
+    assert not (build_dir / "manifest.json").exists()

@@ -1,0 +1,122 @@
+"""The build's parameter sets and stamps, without running a notebook."""
+
+import json
+
+import pytest
+
+from welfare_paradoxes import build
+from welfare_paradoxes.paths import PARAMS_DIR
+
+
+def test_every_shipped_parameter_set_loads():
+    names = set()
+    for path in sorted(PARAMS_DIR.glob("*.yml")):
+        content = build.load_parameter_set(path)
+        names.add(content["name"])
+        assert content["name"] == path.stem
+        assert isinstance(content["parameters"]["seed"], int)
+        assert content["parameters"]["n_resamples"] >= 1
+    assert {"default", "quick", "teaching"} <= names
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: [unclosed", "is not valid YAML"),
+        ("- a list", "expected a mapping"),
+        ("name: x\nparamters: {}\n", "unknown keys ['paramters']"),
+        ("name: x\nparameters: [1, 2]\n", "'parameters' must be a mapping"),
+    ],
+)
+def test_malformed_parameter_sets_are_named_in_the_error(tmp_path, text, message):
+    path = tmp_path / "broken.yml"
+    path.write_text(text)
+    with pytest.raises(build.BuildError, match="broken.yml") as error:
+        build.load_parameter_set(path)
+    assert message in str(error.value)
+
+
+def test_missing_parameter_set_says_where_to_look(tmp_path):
+    with pytest.raises(build.BuildError, match="does not exist"):
+        build.load_parameter_set(tmp_path / "nope.yml")
+
+
+def test_parameters_for_an_unknown_notebook_are_refused(tmp_path):
+    settings = build.BuildSettings(tmp_path / "p.yml", tmp_path / "b", None, 1)
+    parameter_set = {"parameters": {}, "notebooks": {"desing": {"seed": 1}}}
+    with pytest.raises(build.BuildError, match=r"notebooks that do not exist: \['desing'\]"):
+        build.notebook_parameters(settings, parameter_set, "design")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A miniature project tree for the fingerprint: one notebook, library, data, lock file."""
+    for folder in ("notebooks", "lib", "data"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "notebooks" / "a.md").write_text("# A\n")
+    (tmp_path / "lib" / "code.py").write_text("x = 1\n")
+    (tmp_path / "lib" / "notes.txt").write_text("not code\n")
+    (tmp_path / "data" / "d.csv").write_text("a\n1\n")
+    (tmp_path / "requirements.lock").write_text("numpy==2.0\n")
+    monkeypatch.setattr(build, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(build, "LIBRARY_DIRS", (tmp_path / "lib",))
+    monkeypatch.setattr(build, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(build, "LOCK_FILE", tmp_path / "requirements.lock")
+    return tmp_path
+
+
+def _fingerprint(project, parameters=None, survey_dir=None):
+    return build.input_fingerprint(project / "notebooks" / "a.md", parameters or {"seed": 1}, survey_dir)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: (p / "notebooks" / "a.md").write_text("# A changed\n"),
+        lambda p: (p / "lib" / "code.py").write_text("x = 2\n"),
+        lambda p: (p / "lib" / "new_module.py").write_text(""),
+        lambda p: (p / "data" / "d.csv").write_text("a\n2\n"),
+        lambda p: (p / "data" / "d.csv").rename(p / "data" / "renamed.csv"),
+        lambda p: (p / "requirements.lock").write_text("numpy==2.1\n"),
+    ],
+    ids=["notebook", "library", "new module", "data", "renamed data", "lock"],
+)
+def test_fingerprint_changes_with_every_input(project, change):
+    before = _fingerprint(project)
+    change(project)
+    assert _fingerprint(project) != before
+
+
+def test_fingerprint_ignores_what_cannot_change_a_result(project):
+    before = _fingerprint(project)
+    (project / "lib" / "notes.txt").write_text("edited\n")
+    (project / "lib" / "__pycache__").mkdir()
+    (project / "lib" / "__pycache__" / "code.cpython-311.pyc").write_bytes(b"\0")
+    assert _fingerprint(project) == before
+
+
+def test_fingerprint_changes_with_parameters_and_raw_exports(project):
+    raw = project / "raw"
+    raw.mkdir()
+    (raw / "export.csv").write_text("Tidsstempel\n")
+    base = _fingerprint(project)
+    assert _fingerprint(project, {"seed": 2}) != base
+    with_raw = _fingerprint(project, survey_dir=raw)
+    assert with_raw != base
+    (raw / "export.csv").write_text("Tidsstempel\nx\n")
+    assert _fingerprint(project, survey_dir=raw) != with_raw
+
+
+def test_a_stamp_is_current_only_for_the_same_fingerprint(tmp_path):
+    settings = build.BuildSettings(tmp_path / "p.yml", tmp_path, None, 1)
+    executed = tmp_path / "executed" / "a.ipynb"
+    job = build.NotebookJob("a", tmp_path / "a.md", executed, {}, "abc")
+    assert not build.is_current(settings, job)
+    executed.parent.mkdir()
+    executed.write_text("{}")
+    stamp = tmp_path / "stamps" / "a.json"
+    stamp.parent.mkdir()
+    stamp.write_text(json.dumps({"fingerprint": "abc"}))
+    assert build.is_current(settings, job)
+    stamp.write_text(json.dumps({"fingerprint": "abd"}))
+    assert not build.is_current(settings, job)

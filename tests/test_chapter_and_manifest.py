@@ -1,0 +1,119 @@
+"""Artifact export, records and the manifest, checked against hashlib and the files themselves."""
+
+import hashlib
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import polars as pl  # noqa: E402
+import pytest  # noqa: E402
+
+from welfare_paradoxes import manifest  # noqa: E402
+from welfare_paradoxes.artifacts import Table  # noqa: E402
+from welfare_paradoxes.chapter import Chapter  # noqa: E402
+from welfare_paradoxes.paths import DATA_DIR, LOCK_FILE  # noqa: E402
+
+
+def _sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def chapter(tmp_path):
+    return Chapter("design", parameters={"build_dir": str(tmp_path), "seed": 7, "data_dir": "data"})
+
+
+@pytest.fixture
+def table():
+    source = DATA_DIR / "design" / "recruitment_channels.csv"
+    frame = pl.DataFrame({"item": ["a", "b"], "count": [1, 20350]})
+    return Table(id="T02", title="A test table", frame=frame, sources=(source,), note="n = 2")
+
+
+def test_export_table_writes_the_csv_and_a_record_with_true_hashes(chapter, table, tmp_path):
+    html = chapter.export_table(table).data
+    csv = tmp_path / "tables" / "T02.csv"
+    assert csv.read_text() == "item,count\na,1\nb,20350\n"
+    record = json.loads((tmp_path / "artifacts" / "design" / "T02.json").read_text())
+    assert record["files"] == [{"path": "tables/T02.csv", "sha256": _sha256(csv)}]
+    source = DATA_DIR / "design" / "recruitment_channels.csv"
+    assert record["data_files"] == {"data/design/recruitment_channels.csv": _sha256(source)}
+    assert record["notebook"] == "notebooks/design.md"
+    # Where the outputs go is not a parameter of the result.
+    assert record["parameters"] == {"seed": 7, "data_dir": "data"}
+    assert "<caption><strong>T02.</strong> A test table</caption>" in html
+    assert "20\u2009350" in html and 'href="_static/tables/T02.csv"' in html
+
+
+def test_table_html_escapes_cell_text(chapter):
+    frame = pl.DataFrame({"quote": ["<script>alert(1)</script> & co"]})
+    html = chapter.export_table(
+        Table(id="T13", title="x", frame=frame, sources=(DATA_DIR / "thesis" / "thesis.txt",))
+    ).data
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_restarting_a_chapter_drops_the_records_of_its_previous_run(chapter, table, tmp_path):
+    chapter.export_table(table)
+    Chapter("design", parameters={"build_dir": str(tmp_path)})
+    assert list((tmp_path / "artifacts" / "design").iterdir()) == []
+
+
+def test_unknown_notebook_and_bad_ids_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="no notebook notebooks/nonexistent.md"):
+        Chapter("nonexistent", parameters={"build_dir": str(tmp_path)})
+    with pytest.raises(ValueError, match="not a SPEC id"):
+        Table(id="Table1", title="x", frame=pl.DataFrame({"a": [1]}), sources=())
+
+
+def test_exported_figures_are_the_same_bytes_every_time(chapter, tmp_path):
+    def draw():
+        figure, axes = plt.subplots(figsize=(3, 2))
+        axes.bar(["anxiety", "sleep"], [18, 17])
+        axes.set_ylabel("mentions")
+        return figure
+
+    source = (DATA_DIR / "thesis" / "thesis.txt",)
+    chapter.export_figure("F02", "test", draw(), source)
+    first = [(tmp_path / "figures" / f"F02.{kind}").read_bytes() for kind in ("png", "svg")]
+    chapter.export_figure("F02", "test", draw(), source)
+    second = [(tmp_path / "figures" / f"F02.{kind}").read_bytes() for kind in ("png", "svg")]
+    assert first == second
+    assert first[0].startswith(b"\x89PNG") and b"<svg" in first[1]
+    plt.close("all")
+
+
+def test_manifest_collects_records_and_detects_a_changed_file(chapter, table, tmp_path):
+    chapter.export_table(table)
+    built = manifest.build_manifest(tmp_path, "params/quick.yml")
+    assert [artifact["id"] for artifact in built["artifacts"]] == ["T02"]
+    assert built["lock_file_sha256"] == _sha256(LOCK_FILE)
+    assert built["packages"]["polars"] == pl.__version__
+    (tmp_path / "tables" / "T02.csv").write_text("tampered\n")
+    with pytest.raises(ValueError, match="tables/T02.csv changed after notebooks/design.md wrote it"):
+        manifest.build_manifest(tmp_path, "params/quick.yml")
+
+
+def test_manifest_refuses_ids_missing_from_the_registry(chapter, tmp_path):
+    frame = pl.DataFrame({"a": [1]})
+    chapter.export_table(Table(id="T99", title="x", frame=frame, sources=()))
+    with pytest.raises(ValueError, match=r"artifacts \['T99'\] are not listed"):
+        manifest.build_manifest(tmp_path, "params/quick.yml")
+
+
+def test_registry_lists_every_spec_id_once():
+    registry = manifest.artifact_registry()
+    expected = [f"T{i:02d}" for i in range(1, 14)] + [f"F{i:02d}" for i in range(1, 8)] + ["J01", "J02"]
+    assert sorted(registry["id"].to_list()) == sorted(expected)
+    assert set(registry["status"]) <= {"implemented", "planned"}
+
+
+def test_locked_versions_flag_drift(tmp_path):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(f"polars=={pl.__version__}    # via x\nnumpy==0.0.1\nnot-a-package-xyz==1.0\n")
+    versions = manifest.locked_package_versions(lock)
+    assert versions["polars"] == pl.__version__
+    assert versions["numpy"].endswith("(lock: 0.0.1)")
+    assert versions["not-a-package-xyz"] == "missing (lock: 1.0)"
