@@ -66,7 +66,9 @@ def project(tmp_path, monkeypatch):
 
 
 def _fingerprint(project, parameters=None, survey_dir=None):
-    return build.input_fingerprint(project / "notebooks" / "a.md", parameters or {"seed": 1}, survey_dir)
+    return build.input_fingerprint(
+        project / "notebooks" / "a.md", parameters or {"seed": 1}, survey_dir
+    )
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,9 @@ def test_manifest_collects_records_and_detects_a_changed_file(chapter, table, tm
     assert built["lock_file_sha256"] == _sha256(LOCK_FILE)
     assert built["packages"]["polars"] == pl.__version__
     (tmp_path / "tables" / "T02.csv").write_text("tampered\n")
-    with pytest.raises(ValueError, match="tables/T02.csv changed after notebooks/design.md wrote it"):
+    with pytest.raises(
+        ValueError, match="tables/T02.csv changed after notebooks/design.md wrote it"
+    ):
         manifest.build_manifest(tmp_path, "params/quick.yml")
 
 
@@ -105,7 +107,9 @@ def test_manifest_refuses_ids_missing_from_the_registry(chapter, tmp_path):
 
 def test_registry_lists_every_spec_id_once():
     registry = manifest.artifact_registry()
-    expected = [f"T{i:02d}" for i in range(1, 14)] + [f"F{i:02d}" for i in range(1, 8)] + ["J01", "J02"]
+    expected = (
+        [f"T{i:02d}" for i in range(1, 14)] + [f"F{i:02d}" for i in range(1, 8)] + ["J01", "J02"]
+    )
     assert sorted(registry["id"].to_list()) == sorted(expected)
     assert set(registry["status"]) <= {"implemented", "planned"}
 

@@ -75,7 +75,9 @@ def test_framework_rows_cite_their_theorist_inside_their_lines(thesis):
 def test_citation_counts_of_part_2_2_match_a_hand_count():
     # Hand count of thesis lines 2724-3149 (part 2.2): "Bilag 4-6,8" once, then single citations
     # of Bilag 4 (2x), 5 (6x), 6 (6x) and Bilag 8 (1x); no citizen source is cited.
-    counts = design.source_citation_counts().filter(pl.col("analysis_part") == "2.2").row(0, named=True)
+    counts = (
+        design.source_citation_counts().filter(pl.col("analysis_part") == "2.2").row(0, named=True)
+    )
     assert counts == {
         "analysis_part": "2.2",
         "cites_citizen_interviews": 0,
@@ -101,5 +103,7 @@ def test_a_non_integer_age_names_the_file_and_the_column(tmp_path):
     shutil.copytree(DATA_DIR, tmp_path / "data")
     path = tmp_path / "data" / design.INFORMANTS_FILE
     path.write_text(path.read_text().replace(",citizen,1,43,", ",citizen,1,forty-three,"))
-    with pytest.raises(ValueError, match=r"informants.csv: column 'age' holds a value that is not an integer"):
+    with pytest.raises(
+        ValueError, match=r"informants.csv: column 'age' holds a value that is not an integer"
+    ):
         design.informants_table(tmp_path / "data")

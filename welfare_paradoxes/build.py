@@ -1,4 +1,4 @@
-"""Build the book: execute the notebooks with papermill, write the manifest, render with Jupyter Book.
+"""Build the book: run the notebooks with papermill, write the manifest, render with Jupyter Book.
 
     python -m welfare_paradoxes.build --params params/default.yml [--build-dir build]
         [--data-dir PATH] [--only NAME ...] [--jobs N]
@@ -81,15 +81,20 @@ def load_parameter_set(path: Path) -> dict:
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BuildError(f"parameter set {path} does not exist (see params/ for the sets)") from None
+        raise BuildError(
+            f"parameter set {path} does not exist (see params/ for the sets)"
+        ) from None
     except yaml.YAMLError as error:
         raise BuildError(f"parameter set {path} is not valid YAML: {error}") from None
     if not isinstance(content, dict):
-        raise BuildError(f"parameter set {path}: expected a mapping with keys {sorted(PARAMETER_SET_KEYS)}")
+        raise BuildError(
+            f"parameter set {path}: expected a mapping with keys {sorted(PARAMETER_SET_KEYS)}"
+        )
     unknown = set(content) - PARAMETER_SET_KEYS
     if unknown:
         raise BuildError(
-            f"parameter set {path}: unknown keys {sorted(unknown)}; expected {sorted(PARAMETER_SET_KEYS)}"
+            f"parameter set {path}: unknown keys {sorted(unknown)}; "
+            f"expected {sorted(PARAMETER_SET_KEYS)}"
         )
     content.setdefault("parameters", {})
     content.setdefault("notebooks", {})
@@ -289,7 +294,11 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
             )
         wanted[page] = job.executed
     for folder in (TABLES_DIR, FIGURES_DIR):
-        for exported in tree_files(settings.build_dir / folder) if (settings.build_dir / folder).is_dir() else []:
+        for exported in (
+            tree_files(settings.build_dir / folder)
+            if (settings.build_dir / folder).is_dir()
+            else []
+        ):
             wanted[published_path(exported, settings.build_dir)] = exported
     for name, origin in wanted.items():
         target = staged / name
@@ -304,7 +313,7 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
 
 
 def remove_rendering(settings: BuildSettings) -> None:
-    """Remove the rendered book and the manifest, so a failed build leaves nothing looking current."""
+    """Remove the rendered book and the manifest: a failed build leaves nothing looking current."""
     shutil.rmtree(settings.html_dir, ignore_errors=True)
     (settings.build_dir / STAMPS_DIR / RENDER_STAMP).unlink(missing_ok=True)
     (settings.build_dir / MANIFEST_NAME).unlink(missing_ok=True)
@@ -319,7 +328,11 @@ def render(settings: BuildSettings, staged: Path) -> None:
     )
     stamp = settings.build_dir / STAMPS_DIR / RENDER_STAMP
     index = settings.html_dir / "index.html"
-    if index.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == {"fingerprint": fingerprint}:
+    if (
+        index.is_file()
+        and stamp.is_file()
+        and json.loads(stamp.read_text()) == {"fingerprint": fingerprint}
+    ):
         print("[book] pages unchanged, not rendered")
         return
     stamp.unlink(missing_ok=True)
@@ -359,8 +372,16 @@ def render(settings: BuildSettings, staged: Path) -> None:
 
 
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-_SHOWN_MARKERS = ("WARNING:", "ERROR:", "CRITICAL:", "Traceback", "Exception", "build succeeded",
-                  "build finished with problems", "Error:")
+_SHOWN_MARKERS = (
+    "WARNING:",
+    "ERROR:",
+    "CRITICAL:",
+    "Traceback",
+    "Exception",
+    "build succeeded",
+    "build finished with problems",
+    "Error:",
+)
 
 
 def _worth_showing(line: str) -> bool:
@@ -391,12 +412,24 @@ def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m welfare_paradoxes.build", description=__doc__.split("\n")[0])
-    parser.add_argument("--params", default="params/default.yml", help="parameter set (YAML) in params/")
-    parser.add_argument("--build-dir", default="build", help="where executed notebooks, tables and pages go")
-    parser.add_argument("--data-dir", default="", help="folder of raw survey exports (default: the reconstructions)")
-    parser.add_argument("--only", nargs="*", help="execute only these notebooks (by name); render all")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once")
+    parser = argparse.ArgumentParser(
+        prog="python -m welfare_paradoxes.build", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--params", default="params/default.yml", help="parameter set (YAML) in params/"
+    )
+    parser.add_argument(
+        "--build-dir", default="build", help="where executed notebooks, tables and pages go"
+    )
+    parser.add_argument(
+        "--data-dir", default="", help="folder of raw survey exports (default: the reconstructions)"
+    )
+    parser.add_argument(
+        "--only", nargs="*", help="execute only these notebooks (by name); render all"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once"
+    )
     arguments = parser.parse_args(argv)
     survey_dir = resolve(arguments.data_dir) if arguments.data_dir else None
     if survey_dir is not None and not survey_dir.is_dir():

@@ -64,7 +64,9 @@ class Chapter:
         source_line = self._source_line(table.sources, path)
         return HTML(table_html(table, source_line, published_path(path, self.build_dir), columns))
 
-    def export_figure(self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]) -> None:
+    def export_figure(
+        self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]
+    ) -> None:
         """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg`` and record it.
 
         Metadata that would change between runs (creation date, software version, random SVG
@@ -91,9 +93,13 @@ class Chapter:
         """Return the box that states the parameters and data this chapter ran with."""
         rows = [("notebook", self.source)]
         rows += [
-            (f"parameter {key}", repr(value)) for key, value in sorted(self.recorded_parameters().items())
+            (f"parameter {key}", repr(value))
+            for key, value in sorted(self.recorded_parameters().items())
         ]
-        rows += [(f"data {path}", f"sha256 {digest[:16]}…") for path, digest in sorted(self.data_files.items())]
+        rows += [
+            (f"data {path}", f"sha256 {digest[:16]}…")
+            for path, digest in sorted(self.data_files.items())
+        ]
         return HTML(provenance_html(rows))
 
     def _source_line(self, sources: tuple[Path, ...], exported: Path) -> str:
@@ -121,5 +127,3 @@ class Chapter:
         }
         target = self._records_dir / f"{artifact_id}.json"
         target.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-
-

@@ -20,10 +20,17 @@ THESIS_FILE = Path("thesis") / "thesis.txt"
 
 # The empirical sources an analysis part can draw on, in the order the tables show them.
 CITATION_ROLE_WORDS = {"citizen": "borger", "frontline": "frontlinjeaktør"}
-EMPIRICAL_SOURCES = ("citizen interview", "frontline interview", "citizen survey", "frontline survey")
+EMPIRICAL_SOURCES = (
+    "citizen interview",
+    "frontline interview",
+    "citizen survey",
+    "frontline survey",
+)
 
 
-def read_data_csv(data_dir: Path, relative: Path, integer_columns: tuple[str, ...] = ()) -> pl.DataFrame:
+def read_data_csv(
+    data_dir: Path, relative: Path, integer_columns: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Read a project CSV with every column as text except the named integer columns.
 
     Reading as text first keeps the values exactly as written in the data file; the explicit
@@ -35,7 +42,9 @@ def read_data_csv(data_dir: Path, relative: Path, integer_columns: tuple[str, ..
         try:
             frame = frame.with_columns(pl.col(column).cast(pl.Int64, strict=True))
         except pl.exceptions.InvalidOperationError as error:
-            raise ValueError(f"{path}: column {column!r} holds a value that is not an integer") from error
+            raise ValueError(
+                f"{path}: column {column!r} holds a value that is not an integer"
+            ) from error
     return frame
 
 
@@ -143,7 +152,9 @@ def source_citation_counts(data_dir: str | Path = DATA_DIR) -> pl.DataFrame:
     """
     data_dir = Path(data_dir)
     thesis = load_thesis(data_dir)
-    parts = read_data_csv(data_dir, ANALYSIS_PARTS_FILE, integer_columns=("first_line", "last_line"))
+    parts = read_data_csv(
+        data_dir, ANALYSIS_PARTS_FILE, integer_columns=("first_line", "last_line")
+    )
     rows = []
     for part in parts.iter_rows(named=True):
         cited = Counter(
@@ -154,9 +165,11 @@ def source_citation_counts(data_dir: str | Path = DATA_DIR) -> pl.DataFrame:
             {"analysis_part": part["analysis_part"]}
             | {_source_column(source): cited.get(source, 0) for source in EMPIRICAL_SOURCES}
         )
-    return pl.DataFrame(rows, schema={"analysis_part": pl.String} | {
-        _source_column(source): pl.Int64 for source in EMPIRICAL_SOURCES
-    })
+    return pl.DataFrame(
+        rows,
+        schema={"analysis_part": pl.String}
+        | {_source_column(source): pl.Int64 for source in EMPIRICAL_SOURCES},
+    )
 
 
 def parts_citing_only_citizens(data_dir: str | Path = DATA_DIR) -> list[str]:

@@ -38,17 +38,15 @@ def table_html(
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{table.id}: cannot show columns it does not have: {missing}")
-    numeric = {
-        column for column in columns if frame.schema[column].is_numeric()
-    }
+    numeric = {column for column in columns if frame.schema[column].is_numeric()}
     head = "".join(
-        f'<th class="{"num" if column in numeric else "text"}">{escape(table.label(column))}</th>'
+        f'<th class="{_alignment(column, numeric)}">{escape(table.label(column))}</th>'
         for column in columns
     )
     body = []
     for row in frame.select(columns).iter_rows():
         cells = "".join(
-            f'<td class="{"num" if column in numeric else "text"}">{escape(format_cell(value))}</td>'
+            f'<td class="{_alignment(column, numeric)}">{escape(format_cell(value))}</td>'
             for column, value in zip(columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -63,6 +61,10 @@ def table_html(
         f'<a href="{escape(download_href)}" download>Download {escape(table.id)}.csv</a></p>'
         "</div>"
     )
+
+
+def _alignment(column: str, numeric: set[str]) -> str:
+    return "num" if column in numeric else "text"
 
 
 def provenance_html(rows: list[tuple[str, str]], title: str = "How this chapter was made") -> str:

@@ -47,7 +47,9 @@ def locked_package_versions(lock_file: Path = LOCK_FILE) -> dict[str, str]:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             installed = "missing"
-        versions[name.lower()] = installed if installed == pinned else f"{installed} (lock: {pinned})"
+        versions[name.lower()] = (
+            installed if installed == pinned else f"{installed} (lock: {pinned})"
+        )
     return dict(sorted(versions.items()))
 
 
@@ -57,10 +59,16 @@ def git_state(repo: Path = REPO_ROOT) -> dict[str, object]:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
         ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=repo, capture_output=True, text=True, check=True,
-        ).stdout.strip() != ""
+        dirty = (
+            subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=no"],
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            != ""
+        )
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "tracked_changes": None}
     return {"commit": commit, "tracked_changes": dirty}
@@ -74,7 +82,8 @@ def collect_records(build_dir: Path) -> list[dict]:
         record = json.loads(path.read_text())
         if record["id"] in seen:
             raise ValueError(
-                f"artifact {record['id']} is made by both {seen[record['id']]} and {record['notebook']}"
+                f"artifact {record['id']} is made by both {seen[record['id']]} "
+                f"and {record['notebook']}"
             )
         seen[record["id"]] = record["notebook"]
         for entry in record["files"]:

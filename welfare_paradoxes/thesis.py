@@ -72,7 +72,7 @@ def load_thesis(data_dir: str | Path = DATA_DIR) -> ThesisText:
 
 
 def parse_line_ranges(spec: str) -> list[tuple[int, int]]:
-    """Parse a ``thesis_lines`` cell such as ``"373-380; 426; 463-475"`` into (first, last) pairs."""
+    """Parse a ``thesis_lines`` cell such as ``"373-380; 426"`` into (first, last) pairs."""
     ranges = []
     for piece in spec.split(";"):
         piece = piece.strip()

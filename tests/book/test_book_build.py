@@ -24,10 +24,24 @@ QUICK = "params/quick.yml"
 
 
 def run_build(build_dir, *extra):
-    command = [sys.executable, "-m", "welfare_paradoxes.build", "--params", QUICK,
-               "--build-dir", str(build_dir.relative_to(REPO_ROOT)), *extra]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
-                          env=os.environ | {"PYTHONHASHSEED": "0"}, timeout=1200)
+    command = [
+        sys.executable,
+        "-m",
+        "welfare_paradoxes.build",
+        "--params",
+        QUICK,
+        "--build-dir",
+        str(build_dir.relative_to(REPO_ROOT)),
+        *extra,
+    ]
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"PYTHONHASHSEED": "0"},
+        timeout=1200,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +66,9 @@ def test_the_build_ends_by_printing_the_index(builds):
 
 def test_every_page_of_the_table_of_contents_is_rendered(builds):
     toc = yaml.safe_load((BOOK_DIR / "_toc.yml").read_text())
-    pages = [toc["root"]] + [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    pages = [toc["root"]] + [
+        chapter["file"] for part in toc["parts"] for chapter in part["chapters"]
+    ]
     html = CHECK_DIR / "first" / "_build" / "html"
     missing = [page for page in pages if not (html / f"{page}.html").is_file()]
     assert not missing
@@ -83,7 +99,9 @@ def test_two_builds_give_identical_tables_and_manifest(builds):
     tables = sorted(path.name for path in (first / "tables").iterdir())
     assert tables == sorted(path.name for path in (second / "tables").iterdir())
     for name in tables:
-        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), (
+            name
+        )
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
 
 
@@ -108,14 +126,24 @@ def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
         "name: failing\nparameters:\n  seed: 1\n  n_resamples: 10\n"
         "notebooks:\n  design:\n    data_dir: no-such-folder\n"
     )
-    command = [sys.executable, "-m", "welfare_paradoxes.build", "--params", str(params),
-               "--build-dir", str(build_dir.relative_to(REPO_ROOT))]
+    command = [
+        sys.executable,
+        "-m",
+        "welfare_paradoxes.build",
+        "--params",
+        str(params),
+        "--build-dir",
+        str(build_dir.relative_to(REPO_ROOT)),
+    ]
     result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1
     assert "notebooks/design.md: cell " in result.stderr
     assert "FileNotFoundError" in result.stderr
     executed = f"{build_dir.relative_to(REPO_ROOT)}/executed/design.ipynb"
     assert executed in result.stderr
-    assert "Traceback" in (REPO_ROOT / executed).read_text() or "FileNotFoundError" in (REPO_ROOT / executed).read_text()
+    assert (
+        "Traceback" in (REPO_ROOT / executed).read_text()
+        or "FileNotFoundError" in (REPO_ROOT / executed).read_text()
+    )
     assert not (build_dir / "_build" / "html").exists()
     assert not (build_dir / "manifest.json").exists()
