@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from welfare_paradoxes import privacy
 from welfare_paradoxes.chapter import FIGURES_DIR, TABLES_DIR, published_path
 from welfare_paradoxes.hashing import file_sha256, files_sha256, text_sha256, tree_files
 from welfare_paradoxes.manifest import MANIFEST_NAME, write_manifest
@@ -234,7 +235,8 @@ def finalise_executed_notebook(job: NotebookJob) -> None:
     import nbformat
 
     notebook = nbformat.read(job.executed, as_version=4)
-    for cell in notebook.cells:
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"  # in place of random ids
         tags = cell.metadata.get("tags", [])
         if ("parameters" in tags or "injected-parameters" in tags) and HIDDEN_CELL_TAG not in tags:
             cell.metadata["tags"] = [*tags, HIDDEN_CELL_TAG]
@@ -390,6 +392,22 @@ def _worth_showing(line: str) -> bool:
     return any(marker in plain for marker in _SHOWN_MARKERS)
 
 
+def check_privacy(settings: BuildSettings) -> None:
+    """Fail the build, removing the pages, if any output shows an e-mail address or phone number."""
+    outputs = [settings.html_dir] + [
+        settings.build_dir / folder for folder in (TABLES_DIR, FIGURES_DIR, EXECUTED_DIR)
+    ]
+    findings, count = privacy.scan([path for path in outputs if path.exists()])
+    if findings:
+        remove_rendering(settings)
+        listed = "\n".join(f"  {finding}" for finding in findings)
+        raise BuildError(
+            f"personal data in the built output ({len(findings)} finding(s)); the pages were "
+            f"removed:\n{listed}"
+        )
+    print(f"[book] privacy check: no e-mail address or phone number in {count} files")
+
+
 def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
     """Run the whole build and return the path of the rendered ``index.html``."""
     jobs = plan_jobs(settings, only)
@@ -408,6 +426,7 @@ def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
     manifest = write_manifest(settings.build_dir, relative_to_repo(settings.parameter_set))
     print(f"[book] manifest: {relative_to_repo(manifest)}")
     render(settings, stage_sources(settings, all_jobs))
+    check_privacy(settings)
     return settings.html_dir / "index.html"
 
 

@@ -147,3 +147,20 @@ def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
     )
     assert not (build_dir / "_build" / "html").exists()
     assert not (build_dir / "manifest.json").exists()
+
+
+def test_personal_data_in_a_built_page_fails_the_build_and_removes_the_pages(builds):
+    from welfare_paradoxes.build import BuildError, BuildSettings, check_privacy
+
+    build_dir = CHECK_DIR / "planted"
+    shutil.copytree(CHECK_DIR / "first", build_dir)
+    page = build_dir / "_build" / "html" / "design.html"
+    page.write_text(
+        page.read_text().replace("</body>", "<p>Skriv til mig: borger@example.dk</p></body>")
+    )
+    settings = BuildSettings(REPO_ROOT / QUICK, build_dir, None, 1)
+    with pytest.raises(
+        BuildError, match=r"design.html: line \d+: e-mail address 'borger@example.dk'"
+    ):
+        check_privacy(settings)
+    assert not (build_dir / "_build" / "html").exists()

@@ -1,0 +1,46 @@
+"""The two surveys of the thesis: codebooks, the Google Forms export reader, provenance.
+
+>>> from welfare_paradoxes.survey import load_survey, item_counts
+>>> citizens = load_survey("citizens")          # the shipped reconstruction
+>>> item_counts(citizens, "postponed_sick_leave")  # (k, n) of "Ja"
+(23, 39)
+"""
+
+from .analysis import (
+    DEFAULT_SUPPRESSION_THRESHOLD,
+    CrossTable,
+    count_table,
+    crosstab,
+    indicator,
+    item_counts,
+    require_raw,
+)
+from .codebook import SURVEYS, Codebook, Column, Mapping, load_codebook, load_mapping
+from .load import Provenance, SurveyData, find_export, load_export, load_survey
+from .problems import Problem, ReconstructedDataError, SurveyError
+from .reader import read_export
+
+__all__ = [
+    "DEFAULT_SUPPRESSION_THRESHOLD",
+    "SURVEYS",
+    "Codebook",
+    "Column",
+    "CrossTable",
+    "Mapping",
+    "Problem",
+    "Provenance",
+    "ReconstructedDataError",
+    "SurveyData",
+    "SurveyError",
+    "count_table",
+    "crosstab",
+    "find_export",
+    "indicator",
+    "item_counts",
+    "load_codebook",
+    "load_export",
+    "load_mapping",
+    "load_survey",
+    "read_export",
+    "require_raw",
+]

@@ -1,0 +1,224 @@
+"""Survey codebooks (data in data/surveys) and user mapping files for reworded questions."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem, SurveyError
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_DIR = REPOSITORY_ROOT / "data" / "surveys"
+SURVEYS = ("citizens", "frontline")
+TYPES = ("timestamp", "binary", "single_choice", "multi_select", "free_text", "number", "contact")
+WORDINGS = ("forms", "thesis", "reconstructed")
+SKIP = "skip"
+
+
+def normalise_header(text: str) -> str:
+    """Headers match whatever their spacing, line breaks, case or Unicode composition."""
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Category:
+    value: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A statistic the thesis reports for one category of an item."""
+
+    value: str
+    k: int
+    n: int
+    claim: str
+    lines: str
+    statistic: str
+
+
+@dataclass(frozen=True)
+class Column:
+    variable: str
+    header: str
+    type: str
+    personal: bool
+    label_da: str
+    label_en: str
+    wording: str
+    wording_lines: str | None = None
+    categories: tuple[Category, ...] = ()
+    other: bool = False
+    reported: tuple[Reported, ...] = ()
+    note: str | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(category.value for category in self.categories)
+
+    @property
+    def other_variable(self) -> str:
+        return f"{self.variable}_other"
+
+
+@dataclass(frozen=True)
+class Codebook:
+    survey: str
+    title_da: str
+    title_en: str
+    respondent_label: str
+    n_reported: int
+    n_lines: str
+    columns: tuple[Column, ...]
+    path: Path = field(compare=False)
+
+    def column(self, variable: str) -> Column:
+        for column in self.columns:
+            if column.variable == variable:
+                return column
+        raise KeyError(f"{self.survey} codebook has no variable {variable!r}")
+
+    @property
+    def personal_variables(self) -> tuple[str, ...]:
+        return tuple(c.variable for c in self.columns if c.personal)
+
+
+class CodebookError(ValueError):
+    """A codebook file that does not describe a survey."""
+
+
+def load_codebook(survey: str, directory: Path = SHIPPED_DIR) -> Codebook:
+    if survey not in SURVEYS:
+        raise CodebookError(f"unknown survey {survey!r}; expected one of {', '.join(SURVEYS)}")
+    path = directory / f"codebook_{survey}.yml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    columns = tuple(_column(entry, path) for entry in raw["columns"])
+    _check_unique(columns, path)
+    return Codebook(
+        survey=raw["survey"],
+        title_da=raw["title_da"],
+        title_en=raw["title_en"],
+        respondent_label=raw["respondent_label"],
+        n_reported=int(raw["n_reported"]),
+        n_lines=str(raw["n_lines"]),
+        columns=columns,
+        path=path,
+    )
+
+
+def _column(entry: dict, path: Path) -> Column:
+    variable = entry.get("variable", "?")
+    where = f"{path.name}, variable {variable!r}"
+    if entry.get("type") not in TYPES:
+        raise CodebookError(f"{where}: type {entry.get('type')!r} is not one of {TYPES}")
+    if entry.get("wording") not in WORDINGS:
+        raise CodebookError(f"{where}: wording {entry.get('wording')!r} is not one of {WORDINGS}")
+    categories = tuple(
+        Category(str(c["value"]), str(c["label_en"])) for c in entry.get("categories", [])
+    )
+    needs_categories = entry["type"] in ("binary", "single_choice", "multi_select")
+    if needs_categories != bool(categories):
+        raise CodebookError(f"{where}: categories belong to choice items and only to them")
+    if entry["type"] == "binary" and tuple(c.value for c in categories) != ("Ja", "Nej"):
+        raise CodebookError(f"{where}: a binary item has the categories Ja and Nej, in that order")
+    if entry["type"] == "contact" and not entry["personal"]:
+        raise CodebookError(f"{where}: contact details are personal data")
+    if entry.get("other") and entry["type"] != "multi_select":
+        raise CodebookError(f"{where}: only multi-select items have an 'other' text")
+    reported = tuple(
+        Reported(
+            str(r["value"]), int(r["k"]), int(r["n"]), r["claim"], str(r["lines"]), r["statistic"]
+        )
+        for r in entry.get("reported", [])
+    )
+    for r in reported:
+        if r.value not in (c.value for c in categories):
+            raise CodebookError(f"{where}: reported value {r.value!r} is not a category")
+    return Column(
+        variable=variable,
+        header=" ".join(str(entry["header"]).split()),
+        type=entry["type"],
+        personal=bool(entry["personal"]),
+        label_da=entry["label_da"],
+        label_en=entry["label_en"],
+        wording=entry["wording"],
+        wording_lines=entry.get("wording_lines"),
+        categories=categories,
+        other=bool(entry.get("other", False)),
+        reported=reported,
+        note=entry.get("note"),
+    )
+
+
+def _check_unique(columns: tuple[Column, ...], path: Path) -> None:
+    for key in ("variable", "header"):
+        seen = [normalise_header(getattr(c, key)) for c in columns]
+        duplicates = sorted({name for name in seen if seen.count(name) > 1})
+        if duplicates:
+            raise CodebookError(f"{path.name}: {key}s are not unique: {duplicates}")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Export headers that differ from the codebook, each naming a variable or ``skip``.
+
+    The file is YAML with one section per survey::
+
+        citizens:
+          "Hvilke symptomer har du stadig?": symptoms
+          "Hvilken kommune bor du i?": skip
+    """
+
+    path: Path | None
+    headers: dict[str, str]  # normalised export header -> variable or SKIP
+
+    @classmethod
+    def empty(cls) -> Mapping:
+        return cls(None, {})
+
+
+def load_mapping(path: Path | str | None, codebook: Codebook) -> Mapping:
+    """Read the codebook's survey section of a mapping file; every problem is reported."""
+    if path is None:
+        return Mapping.empty()
+    path = Path(path)
+    expected = "a YAML file with sections 'citizens' and/or 'frontline' of 'header: variable'"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        reason = " ".join(str(error).split())
+        raise SurveyError(
+            [Problem("bad-mapping", str(path), None, None, reason, expected)]
+        ) from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict) or not all(isinstance(v, dict | type(None)) for v in raw.values()):
+        raise SurveyError([Problem("bad-mapping", str(path), None, None, str(raw)[:80], expected)])
+    unknown_sections = sorted(set(raw) - set(SURVEYS))
+    problems = [
+        Problem("bad-mapping", str(path), None, None, name, "a section named citizens or frontline")
+        for name in unknown_sections
+    ]
+    variables = {c.variable for c in codebook.columns}
+    headers: dict[str, str] = {}
+    for header, variable in (raw.get(codebook.survey) or {}).items():
+        if variable != SKIP and variable not in variables:
+            problems.append(
+                Problem(
+                    "bad-mapping",
+                    str(path),
+                    None,
+                    str(header),
+                    str(variable),
+                    f"a variable of the {codebook.survey} codebook "
+                    f"({', '.join(sorted(variables))}) or '{SKIP}'",
+                )
+            )
+        headers[normalise_header(str(header))] = str(variable)
+    if problems:
+        raise SurveyError(problems)
+    return Mapping(path, headers)
