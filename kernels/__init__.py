@@ -1,1 +1,39 @@
-"""Numba resampling kernels."""
+"""Numba compute core of the book: bootstrap intervals, exact and Monte Carlo, and coverage.
+
+Exact ("ideal", B -> infinity) bootstrap intervals where the resampling distribution is known:
+
+- :func:`proportion_ci` -- a proportion k / n (also analytic methods from statsmodels);
+- :func:`difference_ci` -- a difference of two independent proportions;
+- :func:`mean_ci` -- the mean of a Likert item or count, from values and frequencies.
+
+Monte Carlo for everything else:
+
+- :func:`bootstrap_ci` -- mean, median, proportion, std, var and a two-sample difference of
+  means, for one sample or items x respondents resampled jointly.
+
+And :func:`coverage`, the exact coverage of an interval method for a binomial proportion.
+
+Every result is a :class:`ConfidenceInterval` that unpacks as ``(low, high)`` and records
+how it was computed (``path``, ``backend``, ``n_threads``, ``seed``).
+"""
+
+from .analytic import ANALYTIC_METHODS, analytic_ci
+from .exact import difference_ci, mean_ci, proportion_ci
+from .interval_coverage import COVERAGE_METHODS, coverage
+from .montecarlo import STATISTICS, bootstrap_ci
+from .results import ConfidenceInterval, CoverageResult, ResamplingDistribution
+
+__all__ = [
+    "ANALYTIC_METHODS",
+    "COVERAGE_METHODS",
+    "STATISTICS",
+    "ConfidenceInterval",
+    "CoverageResult",
+    "ResamplingDistribution",
+    "analytic_ci",
+    "bootstrap_ci",
+    "coverage",
+    "difference_ci",
+    "mean_ci",
+    "proportion_ci",
+]

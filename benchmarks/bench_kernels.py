@@ -1,0 +1,351 @@
+"""Speed of the numba kernels against scipy.stats.bootstrap, arch and resample.
+
+Every figure is the median of several runs, reported with the minimum and maximum (the
+machine is shared, so the spread is part of the result). Nothing here is asserted: the
+targets are compared and reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numba
+import numpy as np
+
+import kernels
+from kernels import _resampling
+from kernels._random import stream_key
+
+N = 39
+B = 100_000
+SEED = 20240601
+
+
+def timed(function, runs: int, inner: int = 1) -> list[float]:
+    """Seconds per call for ``runs`` repetitions of ``inner`` calls each."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for _ in range(inner):
+            function()
+        times.append((time.perf_counter() - start) / inner)
+    return times
+
+
+def summary(name: str, times: list[float], unit: str = "ms", scale: float = 1e3) -> dict:
+    return {
+        "benchmark": name,
+        "median": statistics.median(times) * scale,
+        "min": min(times) * scale,
+        "max": max(times) * scale,
+        "unit": unit,
+        "runs": len(times),
+    }
+
+
+def target(name, measured, unit, goal, direction):
+    ratio = goal / measured if direction == "max" else measured / goal
+    return {
+        "name": name,
+        "measured": float(measured),
+        "unit": unit,
+        "target": float(goal),
+        "ratio": float(ratio),
+        "passed": bool(ratio >= 1.0),
+        "direction": direction,
+    }
+
+
+def subprocess_seconds(code: str, runs: int) -> list[float]:
+    values = []
+    for _ in range(runs):
+        completed = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        values.append(float(completed.stdout.strip().splitlines()[-1]))
+    return values
+
+
+def run() -> dict:
+    from arch.bootstrap import IIDBootstrap
+    from resample.bootstrap import confidence_interval as resample_interval
+    from scipy import stats
+
+    rows = []
+    targets = []
+    rng = np.random.default_rng(0)
+    binary = np.r_[np.ones(26), np.zeros(13)]
+    continuous = rng.lognormal(size=N)
+    items = (rng.random((20, N)) < rng.random((20, 1))).astype(float)
+
+    def scipy_bca(data, **kwargs):
+        return lambda: stats.bootstrap(
+            (data,),
+            np.mean,
+            n_resamples=B,
+            method="BCa",
+            rng=np.random.default_rng(1),
+            **kwargs,
+        )
+
+    def ours_bca(data):
+        return lambda: kernels.bootstrap_ci(data, "mean", "bca", n_resamples=B, seed=SEED)
+
+    # warm-up: compile or load every kernel used below
+    for data in (binary, continuous, items):
+        ours_bca(data)()
+    kernels.proportion_ci(26, 39)
+    kernels.proportion_ci(np.arange(40), 39)
+
+    # -- exact intervals
+    single = timed(lambda: kernels.proportion_ci(26, 39), runs=9, inner=2000)
+    rows.append(summary("exact BCa, one binary item (n=39)", single, "us", 1e6))
+    targets.append(
+        target("exact interval, one item", statistics.median(single) * 1e6, "us", 5, "max")
+    )
+    counts = rng.integers(0, N + 1, size=1000)
+    thousand = timed(lambda: kernels.proportion_ci(counts, N), runs=9, inner=20)
+    rows.append(summary("exact BCa, 1,000 binary items", thousand))
+    targets.append(
+        target("exact intervals, 1,000 items", statistics.median(thousand) * 1e3, "ms", 2, "max")
+    )
+
+    # -- Monte Carlo BCa against scipy.stats.bootstrap
+    cases = (
+        ("binary n=39", binary, {}, 30),
+        ("continuous n=39", continuous, {}, 15),
+        ("20 binary items x 39, joint", items, {"axis": -1}, 15),
+    )
+    ours_binary = None
+    for label, data, kwargs, goal in cases:
+        ours = timed(ours_bca(data), runs=9)
+        theirs = timed(scipy_bca(data, **kwargs), runs=5)
+        rows.append(summary(f"kernels MC BCa, {label}, B=1e5", ours))
+        rows.append(summary(f"scipy.stats.bootstrap BCa, {label}, B=1e5", theirs))
+        speedup = statistics.median(theirs) / statistics.median(ours)
+        rows.append(
+            {
+                "benchmark": f"speed-up over scipy, {label}",
+                "median": speedup,
+                "min": min(theirs) / max(ours),
+                "max": max(theirs) / min(ours),
+                "unit": "x",
+                "runs": len(ours),
+            }
+        )
+        targets.append(target(f"MC BCa vs scipy, {label}", speedup, "x", goal, "min"))
+        if ours_binary is None:
+            ours_binary = ours
+
+    # -- arch and resample, on the binary item
+    arch_times = timed(
+        lambda: IIDBootstrap(binary, seed=1).conf_int(np.mean, reps=B, method="bca"), runs=3
+    )
+    resample_times = timed(
+        lambda: resample_interval(
+            np.mean, binary, size=B, ci_method="bca", random_state=np.random.default_rng(1)
+        ),
+        runs=3,
+    )
+    for label, times in (("arch IIDBootstrap", arch_times), ("resample", resample_times)):
+        rows.append(summary(f"{label} BCa, binary n=39, B=1e5", times))
+        speedup = statistics.median(times) / statistics.median(ours_binary)
+        rows.append(
+            {
+                "benchmark": f"speed-up over {label}",
+                "median": speedup,
+                "min": min(times) / max(ours_binary),
+                "max": max(times) / min(ours_binary),
+                "unit": "x",
+                "runs": len(times),
+            }
+        )
+        targets.append(target(f"MC BCa vs {label}", speedup, "x", 100, "min"))
+
+    # -- index draws per second per core, and parallel efficiency
+    big = 1_000_000
+    x_sorted = np.sort(continuous)
+    x_columns = np.ascontiguousarray(x_sorted.reshape(-1, 1))
+    out = np.empty((1, big))
+    empty_bounds = np.zeros(0, dtype=np.uint64)
+    empty_steps = np.zeros(0, dtype=np.int64)
+    key = stream_key(SEED)
+
+    def draws(kernel, family=_resampling.GATHER):
+        return lambda: kernel(
+            family,
+            key,
+            big,
+            20,
+            1,
+            False,
+            x_sorted,
+            x_columns,
+            empty_bounds,
+            empty_steps,
+            0,
+            x_sorted,
+            x_columns,
+            empty_bounds,
+            empty_steps,
+            0,
+            out,
+        )
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    one_thread = timed(draws(_resampling.sums_parallel), runs=7)
+    serial = timed(draws(_resampling.sums_serial), runs=7)
+    numba.set_num_threads(threads)
+    all_threads = timed(draws(_resampling.sums_parallel), runs=7)
+    per_core = big * N / statistics.median(serial)
+    rows.append(
+        {
+            "benchmark": "index draws per second, one core (float sums, n=39, B=1e6)",
+            "median": per_core,
+            "min": big * N / max(serial),
+            "max": big * N / min(serial),
+            "unit": "draws/s",
+            "runs": len(serial),
+        }
+    )
+    targets.append(target("index draws per second per core", per_core, "draws/s", 1e9, "min"))
+    binary_columns = np.ascontiguousarray(np.sort(binary).astype(np.int64).reshape(-1, 1))
+    bounds = np.array([13 << 32], dtype=np.uint64)
+    steps = np.array([1], dtype=np.int64)
+    out_int = np.empty((1, big), dtype=np.int32)
+    category = timed(
+        lambda: _resampling.sums_serial(
+            _resampling.CATEGORY,
+            key,
+            big,
+            20,
+            1,
+            True,
+            binary_columns[:, 0].copy(),
+            binary_columns,
+            bounds,
+            steps,
+            0,
+            binary_columns[:, 0].copy(),
+            binary_columns,
+            bounds,
+            steps,
+            0,
+            out_int,
+        ),
+        runs=7,
+    )
+    rows.append(
+        {
+            "benchmark": "index draws per second, one core (binary, comparison loop)",
+            "median": big * N / statistics.median(category),
+            "min": big * N / max(category),
+            "max": big * N / min(category),
+            "unit": "draws/s",
+            "runs": len(category),
+        }
+    )
+    efficiency = statistics.median(one_thread) / (threads * statistics.median(all_threads))
+    rows.append(summary("B=1e6 float sums, 1 thread", one_thread))
+    rows.append(summary(f"B=1e6 float sums, {threads} threads", all_threads))
+    rows.append(
+        {
+            "benchmark": f"parallel efficiency, {threads} threads",
+            "median": efficiency * 100,
+            "min": min(one_thread) / (threads * max(all_threads)) * 100,
+            "max": max(one_thread) / (threads * min(all_threads)) * 100,
+            "unit": "%",
+            "runs": len(all_threads),
+        }
+    )
+    targets.append(
+        target(f"parallel efficiency ({threads} threads)", efficiency * 100, "%", 80, "min")
+    )
+
+    # -- peak memory, 20 items x B = 1e5, each in a fresh process
+    # tracemalloc sees numpy's allocations (the replicates, scipy's resample arrays); the
+    # kernels' per-chunk scratch (numba NRT, about items x 1024 x 8 bytes per thread) is not
+    # traced and is small.
+    memory_code = """
+import tracemalloc, numpy as np
+rng = np.random.default_rng(0)
+items = (rng.random((20, 39)) < rng.random((20, 1))).astype(float)
+{setup}
+tracemalloc.start()
+{call}
+print(tracemalloc.get_traced_memory()[1])
+"""
+    ours_code = memory_code.format(
+        setup="import kernels; kernels.bootstrap_ci(items, n_resamples=2000, seed=1)",
+        call="kernels.bootstrap_ci(items, n_resamples=100_000, seed=1)",
+    )
+    scipy_code = memory_code.format(
+        setup="from scipy import stats; stats.bootstrap((items[:, :5],), np.mean, "
+        "n_resamples=100, axis=-1)",
+        call="stats.bootstrap((items,), np.mean, n_resamples=100_000, method='BCa', axis=-1)",
+    )
+    ours_memory = subprocess_seconds(ours_code, 3)
+    scipy_memory = subprocess_seconds(scipy_code, 3)
+    cells = 20 * B
+    rows.append(summary("peak traced memory, kernels (20 items, B=1e5)", ours_memory, "MB", 1e-6))
+    rows.append(summary("peak traced memory, scipy (20 items, B=1e5)", scipy_memory, "MB", 1e-6))
+    per_cell = statistics.median(ours_memory) / cells
+    rows.append(
+        {
+            "benchmark": "kernels bytes per item x replicate (int32 replicates = 4)",
+            "median": per_cell,
+            "min": min(ours_memory) / cells,
+            "max": max(ours_memory) / cells,
+            "unit": "bytes",
+            "runs": len(ours_memory),
+        }
+    )
+    rows.append(
+        {
+            "benchmark": "scipy bytes per item x replicate",
+            "median": statistics.median(scipy_memory) / cells,
+            "min": min(scipy_memory) / cells,
+            "max": max(scipy_memory) / cells,
+            "unit": "bytes",
+            "runs": len(scipy_memory),
+        }
+    )
+    targets.append(target("peak memory per item x replicate", per_cell, "bytes", 8, "max"))
+
+    # -- cached start-up: import plus first call, in a fresh interpreter
+    startup = subprocess_seconds(
+        "import time; t = time.perf_counter(); import kernels; kernels.proportion_ci(26, 39); "
+        "print(time.perf_counter() - t)",
+        7,
+    )
+    rows.append(summary("cached import + first call", startup, "s", 1))
+    targets.append(
+        target("cached import + first call", statistics.median(startup), "s", 0.5, "max")
+    )
+
+    # -- exact coverage of every method, n in {25, 39}, 981 values of p
+    grid = np.linspace(0.01, 0.99, 981)
+
+    def all_coverage():
+        for n in (25, 39):
+            for method in kernels.COVERAGE_METHODS:
+                kernels.coverage(n, grid, method)
+
+    all_coverage()  # statsmodels' import is not part of the computation
+    coverage_times = timed(all_coverage, runs=7)
+    rows.append(
+        summary(
+            f"exact coverage, {len(kernels.COVERAGE_METHODS)} methods x 2 n x 981 p",
+            coverage_times,
+            "s",
+            1,
+        )
+    )
+    targets.append(
+        target("exact coverage, all methods", statistics.median(coverage_times), "s", 1, "max")
+    )
+    return {"title": "kernels: exact and Monte Carlo bootstrap", "rows": rows, "targets": targets}
