@@ -61,11 +61,14 @@ def test_restarting_a_chapter_drops_the_records_of_its_previous_run(chapter, tab
     assert list((tmp_path / "artifacts" / "design").iterdir()) == []
 
 
-def test_unknown_notebook_and_bad_ids_are_refused(tmp_path):
+def test_unknown_notebook_and_bad_ids_are_refused(chapter, tmp_path):
     with pytest.raises(ValueError, match="no notebook notebooks/nonexistent.md"):
         Chapter("nonexistent", parameters={"build_dir": str(tmp_path)})
+    supporting = Table(id="coverage", title="x", frame=pl.DataFrame({"a": [1]}), sources=())
     with pytest.raises(ValueError, match="not a SPEC id"):
-        Table(id="Table1", title="x", frame=pl.DataFrame({"a": [1]}), sources=())
+        chapter.export_table(supporting)
+    assert "Download" not in chapter.show_table(supporting).data
+    assert not (tmp_path / "tables").exists()
 
 
 def test_exported_figures_are_the_same_bytes_every_time(chapter, tmp_path):

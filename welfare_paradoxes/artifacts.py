@@ -11,9 +11,14 @@ import polars as pl
 _SPEC_ID = re.compile(r"[TFJ]\d{2}")
 
 
+def is_spec_id(artifact_id: str) -> bool:
+    """True for ids of the book's specification (T01, F03, J02)."""
+    return _SPEC_ID.fullmatch(artifact_id) is not None
+
+
 def check_spec_id(artifact_id: str) -> str:
     """Return ``artifact_id`` if it has the SPEC form (T01, F03, J02), else raise ValueError."""
-    if not _SPEC_ID.fullmatch(artifact_id):
+    if not is_spec_id(artifact_id):
         raise ValueError(
             f"artifact id {artifact_id!r} is not a SPEC id (a letter T, F or J and two digits)"
         )
@@ -22,7 +27,15 @@ def check_spec_id(artifact_id: str) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """A table artifact: machine-readable columns, human labels, and the data files it read."""
+    """A table: machine-readable columns, human labels, and the data files it read.
+
+    ``id`` is the SPEC id (T01 ...) of an exported table, or a short name for a table a page
+    only shows.
+
+    ``frame`` is what the CSV holds (full-precision numbers). ``shown``, when given, is the
+    same table formatted for people (percentages with one decimal, intervals in brackets),
+    one row per row of ``frame``; the page shows it instead.
+    """
 
     id: str
     title: str
@@ -30,12 +43,23 @@ class Table:
     sources: tuple[Path, ...]
     labels: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    shown: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
-        check_spec_id(self.id)
-        unknown = sorted(set(self.labels) - set(self.frame.columns))
+        if self.shown is not None and self.shown.height != self.frame.height:
+            raise ValueError(
+                f"{self.id}: the shown table has {self.shown.height} rows, the data "
+                f"{self.frame.height}"
+            )
+        columns = set(self.frame.columns) | set(() if self.shown is None else self.shown.columns)
+        unknown = sorted(set(self.labels) - columns)
         if unknown:
             raise ValueError(f"{self.id}: labels given for columns it does not have: {unknown}")
+
+    @property
+    def page_frame(self) -> pl.DataFrame:
+        """The frame a page shows: the formatted one when there is one."""
+        return self.frame if self.shown is None else self.shown
 
     def label(self, column: str) -> str:
         """Return the heading shown on a page for ``column``."""

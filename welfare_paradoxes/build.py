@@ -190,6 +190,7 @@ def execute_notebook(job: NotebookJob) -> str | None:
 
     notebook = jupytext.read(job.source)
     job.executed.parent.mkdir(parents=True, exist_ok=True)
+    _send_kernel_chatter_to_log(job)
     try:
         papermill.execute_notebook(
             notebook,
@@ -204,6 +205,20 @@ def execute_notebook(job: NotebookJob) -> str | None:
         return describe_failure(job, error)
     finalise_executed_notebook(job)
     return None
+
+
+def _send_kernel_chatter_to_log(job: NotebookJob) -> None:
+    """Point this worker's stderr, which the kernel inherits, at a log file.
+
+    The kernel's start-up and shutdown messages would otherwise interleave with the build's
+    own; what a cell prints to stderr still lands in the executed notebook, where the strict
+    rendering fails on it.
+    """
+    log = job.executed.parent.parent / "logs" / f"kernel-{job.name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(handle, 2)
+    os.close(handle)
 
 
 def describe_failure(job: NotebookJob, error) -> str:
@@ -262,11 +277,9 @@ def execute_stale(settings: BuildSettings, jobs: list[NotebookJob]) -> None:
         print(f"[book] {relative_to_repo(job.source)}: executing", flush=True)
     started = time.perf_counter()
     workers = max(1, min(settings.jobs, len(stale)))
-    if workers == 1:
-        failures = [execute_notebook(job) for job in stale]
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            failures = list(pool.map(execute_notebook, stale))
+    # Always in worker processes: each redirects its own stderr (see execute_notebook).
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        failures = list(pool.map(execute_notebook, stale))
     messages = [message for message in failures if message]
     for job, failure in zip(stale, failures, strict=True):
         if failure is None:

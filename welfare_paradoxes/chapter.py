@@ -8,13 +8,14 @@ the records into ``manifest.json``.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import matplotlib
-from IPython.display import HTML
+from IPython.display import HTML, Image
 
 from welfare_paradoxes.artifacts import Table, check_spec_id
 from welfare_paradoxes.display import provenance_html, table_html
@@ -24,6 +25,8 @@ from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 RECORDS_DIR = "artifacts"
 TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
+# Figures are drawn about 8 inches wide at 150 dpi and shown at the width of the text column.
+FIGURE_WIDTH_PX = 760
 # Exported files are published with the pages under the theme's static folder.
 PUBLISHED_DIR = "_static"
 
@@ -57,6 +60,7 @@ class Chapter:
 
     def export_table(self, table: Table, columns: list[str] | None = None) -> HTML:
         """Write ``table`` to ``tables/<ID>.csv``, record it, and return its HTML for the page."""
+        check_spec_id(table.id)
         path = self.build_dir / TABLES_DIR / f"{table.id}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         table.frame.write_csv(path, line_terminator="\n")
@@ -64,10 +68,16 @@ class Chapter:
         source_line = self._source_line(table.sources, path)
         return HTML(table_html(table, source_line, published_path(path, self.build_dir), columns))
 
+    def show_table(self, table: Table, columns: list[str] | None = None) -> HTML:
+        """Return a supporting table's HTML for the page, without exporting it as an artifact."""
+        read = ", ".join(relative_to_repo(path) for path in table.sources)
+        return HTML(table_html(table, f"Source: {read}." if read else "", None, columns))
+
     def export_figure(
         self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]
-    ) -> None:
-        """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg`` and record it.
+    ) -> Image:
+        """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg``, record it, and return
+        the PNG for the page (so the page shows exactly the exported image).
 
         Metadata that would change between runs (creation date, software version, random SVG
         ids) is left out, so the same figure gives the same bytes.
@@ -77,9 +87,18 @@ class Chapter:
         folder.mkdir(parents=True, exist_ok=True)
         png, svg = folder / f"{artifact_id}.png", folder / f"{artifact_id}.svg"
         with matplotlib.rc_context({"svg.hashsalt": artifact_id, "svg.fonttype": "path"}):
-            figure.savefig(png, dpi=150, metadata={"Software": None})
-            figure.savefig(svg, metadata={"Date": None, "Creator": None})
+            figure.savefig(png, dpi=150, bbox_inches="tight", metadata={"Software": None})
+            figure.savefig(svg, bbox_inches="tight", metadata={"Date": None, "Creator": None})
         self._record(artifact_id, "figure", title, [png, svg], sources)
+        return Image(data=png.read_bytes(), format="png", width=FIGURE_WIDTH_PX)
+
+    def show_figure(self, figure) -> Image:
+        """Return a supporting figure's PNG for the page, without exporting it as an artifact."""
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None}
+        )
+        return Image(data=buffer.getvalue(), format="png", width=FIGURE_WIDTH_PX)
 
     def recorded_parameters(self) -> dict[str, Any]:
         """The parameters that can change a result: all but where the outputs are written.

@@ -6,11 +6,12 @@ executed notebooks should be the same bytes on every run.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.artifacts import Table, is_spec_id
 
 
 def format_cell(value: object) -> str:
@@ -27,18 +28,18 @@ def format_cell(value: object) -> str:
 
 
 def table_html(
-    table: Table, source_line: str, download_href: str, columns: list[str] | None = None
+    table: Table, source_line: str, download_href: str | None, columns: list[str] | None = None
 ) -> str:
     """Render ``table`` as an HTML table with its id, title, note, source line and CSV link.
 
     ``columns`` selects and orders the columns shown (the CSV keeps all of them).
     """
-    frame: pl.DataFrame = table.frame
+    frame: pl.DataFrame = table.page_frame
     columns = columns or frame.columns
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(f"{table.id}: cannot show columns it does not have: {missing}")
-    numeric = {column for column in columns if frame.schema[column].is_numeric()}
+    numeric = {column for column in columns if _reads_as_number(frame.get_column(column))}
     head = "".join(
         f'<th class="{_alignment(column, numeric)}">{escape(table.label(column))}</th>'
         for column in columns
@@ -50,17 +51,49 @@ def table_html(
             for column, value in zip(columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
+    number = f"<strong>{escape(table.id)}.</strong> " if is_spec_id(table.id) else ""
     note = f'<p class="artifact-note">{escape(table.note)}</p>' if table.note else ""
+    download = (
+        f' <a href="{escape(download_href)}" download>Download {escape(table.id)}.csv</a>'
+        if download_href
+        else ""
+    )
     return (
         f'<div class="artifact artifact-table" id="artifact-{table.id}">'
         f'<table class="artifact-table">'
-        f"<caption><strong>{table.id}.</strong> {escape(table.title)}</caption>"
+        f"<caption>{number}{escape(table.title)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         f"{note}"
-        f'<p class="artifact-source">{escape(source_line)} '
-        f'<a href="{escape(download_href)}" download>Download {escape(table.id)}.csv</a></p>'
+        f'<p class="artifact-source">{escape(source_line)}{download}</p>'
         "</div>"
     )
+
+
+_NUMBER_TEXT = re.compile(r"^[\[(]?[-−–]?\d")
+
+
+def _reads_as_number(series: pl.Series) -> bool:
+    """Numbers, and text that is a formatted number or interval, are right-aligned."""
+    if series.dtype.is_numeric():
+        return True
+    if series.dtype != pl.String:
+        return False
+    values = series.drop_nulls()
+    return values.len() > 0 and bool(values.str.contains(_NUMBER_TEXT.pattern).all())
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A share in [0, 1] as a percentage for people: ``0.6667 -> "66.7 %"``."""
+    if share is None:
+        return "–"
+    return f"{100 * share:.{decimals}f} %"
+
+
+def percent_interval(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """An interval of shares as percentages in brackets: ``(0.5, 0.8) -> "[50.0, 80.0]"``."""
+    if low is None or high is None:
+        return "–"
+    return f"[{100 * low:.{decimals}f}, {100 * high:.{decimals}f}]"
 
 
 def _alignment(column: str, numeric: set[str]) -> str:

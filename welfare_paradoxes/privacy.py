@@ -31,12 +31,16 @@ FILE_SUFFIX_TLDS = frozenset(
     "png jpg jpeg gif svg webp css js html htm py ipynb pdf json csv md txt yml yaml".split()
 )
 
+# Attribute values that are drawing instructions (path data, coordinates, transforms): digits,
+# separators and path commands only. A figure's text, if any, is in its text nodes.
+SVG_GEOMETRY = re.compile(r'="[\d\s.,+\-eEMmLlHhVvCcSsQqTtAaZz()]*"')
 EMAIL = re.compile(
     r"(?<![\w.%+-])[\w.%+-]+@(?:[\w-]+\.)+([A-Za-z]{2,})(?![\w-])",
 )
 _SEP = r"[ \-\u00a0\u202f]"
 _BODY = rf"(?:\d{{8}}|\d{{2}}(?:{_SEP}\d{{2}}){{3}}|\d{{4}}{_SEP}\d{{4}})"
-_LOCAL_BODY = rf"(?:[1-9]\d{{7}}|[1-9]\d(?:{_SEP}\d{{2}}){{3}}|[1-9]\d{{3}}{_SEP}\d{{4}})"
+# Fours are joined by a space only: "1479-1486" is a range of thesis lines, not a number.
+_LOCAL_BODY = rf"(?:[1-9]\d{{7}}|[1-9]\d(?:{_SEP}\d{{2}}){{3}}|[1-9]\d{{3}}[ \u00a0\u202f]\d{{4}})"
 _YEAR_PAIR = rf"(?:19|20)\d\d{_SEP}(?:19|20)\d\d(?!\d)"
 PHONE = re.compile(
     # with a country prefix: any eight digits
@@ -81,6 +85,8 @@ def scan_file(path: Path) -> list[Finding]:
                 for where, string in _json_strings(document, "$")
                 for _, kind, match in find_personal_data(string)
             ]
+    if path.suffix == ".svg":
+        text = SVG_GEOMETRY.sub('=""', text)
     if path.suffix in (".html", ".svg"):
         text = html.unescape(text)  # so "12&nbsp;34&nbsp;56&nbsp;78" reads as it shows
     return [

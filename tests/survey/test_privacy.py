@@ -147,3 +147,18 @@ def test_privacy_scans_a_built_book_quickly(tmp_path):
     findings, count = scan([tmp_path])
     assert (findings, count) == ([], 4)
     assert time.perf_counter() - started < 2.0
+
+
+def test_privacy_line_ranges_are_not_phone_numbers_but_spaced_fours_are():
+    assert list(find_personal_data("thesis lines 1479-1486 and 2476-2478")) == []
+    assert [m for _, _, m in find_personal_data("ring 2476 2478")] == ["2476 2478"]
+
+
+def test_privacy_svg_drawing_data_is_skipped_but_its_text_is_scanned(tmp_path):
+    figure = tmp_path / "F01.svg"
+    figure.write_text(
+        '<svg><path d="M 12345678 20350000 L 87654321 12 z"/>'
+        '<polyline points="23456789 10 98765432 20"/><text>ring 23 45 67 89</text></svg>'
+    )
+    findings, _ = scan([figure])
+    assert [finding.match for finding in findings] == ["23 45 67 89"]

@@ -34,6 +34,7 @@ class Provenance:
     dropped_personal: tuple[str, ...]
     skipped_columns: tuple[str, ...]
     note: str
+    file: Path  # the file as read, for recording its hash with the artifacts made from it
 
     @property
     def reconstructed(self) -> bool:
@@ -102,6 +103,7 @@ def load_export(
         dropped_personal=export.dropped_personal,
         skipped_columns=export.skipped_columns,
         note=note,
+        file=path,
     )
     return SurveyData(export.frame, codebook, provenance, export.warnings)
 
