@@ -129,12 +129,20 @@ def notebook_parameters(settings: BuildSettings, parameter_set: dict, name: str)
     parameters = {
         "parameter_set": relative_to_repo(settings.parameter_set),
         "data_dir": "data",
-        "survey_dir": relative_to_repo(settings.survey_dir) if settings.survey_dir else "",
+        "survey_dir": _parameter_path(settings.survey_dir) if settings.survey_dir else "",
         "build_dir": relative_to_repo(settings.build_dir),
     }
     parameters.update(parameter_set["parameters"])
     parameters.update(parameter_set["notebooks"].get(name) or {})
     return parameters
+
+
+def _parameter_path(path: Path) -> str:
+    """A folder as a notebook parameter: relative inside the repository, absolute outside."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path.resolve())
 
 
 def input_fingerprint(source: Path, parameters: dict, survey_dir: Path | None) -> str:

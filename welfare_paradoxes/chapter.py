@@ -22,6 +22,7 @@ from welfare_paradoxes.display import provenance_html, table_html
 from welfare_paradoxes.hashing import file_sha256
 from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 
+INPUT_FOLDERS = ("data_dir", "survey_dir")
 RECORDS_DIR = "artifacts"
 TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
@@ -104,12 +105,20 @@ class Chapter:
         """The parameters that can change a result: all but where the outputs are written.
 
         Leaving ``build_dir`` out lets two builds into different folders be compared byte for
-        byte.
+        byte. Input folders are recorded as the pages show paths (no machine path outside the
+        repository); the data files' hashes identify what was read.
         """
-        return {key: value for key, value in self.parameters.items() if key != "build_dir"}
+        return {
+            key: relative_to_repo(resolve(value)) if key in INPUT_FOLDERS and value else value
+            for key, value in self.parameters.items()
+            if key != "build_dir"
+        }
 
-    def provenance(self) -> HTML:
-        """Return the box that states the parameters and data this chapter ran with."""
+    def provenance(self, notes: tuple[str, ...] = ()) -> HTML:
+        """Return the box that states the parameters and data this chapter ran with.
+
+        ``notes`` adds lines such as a survey's provenance (reconstructed or raw).
+        """
         rows = [("notebook", self.source)]
         rows += [
             (f"parameter {key}", repr(value))
@@ -119,6 +128,7 @@ class Chapter:
             (f"data {path}", f"sha256 {digest[:16]}…")
             for path, digest in sorted(self.data_files.items())
         ]
+        rows += [("note", note) for note in notes]
         return HTML(provenance_html(rows))
 
     def _source_line(self, sources: tuple[Path, ...], exported: Path) -> str:

@@ -27,11 +27,11 @@ def resolve(path: str | Path) -> Path:
 def relative_to_repo(path: str | Path) -> str:
     """Return ``path`` relative to the repository root (POSIX form) when it lies inside it.
 
-    Paths outside the repository (a user's folder of raw exports) are returned as given, so a
-    manifest never mixes the two silently.
+    A path outside the repository (a user's folder of raw exports) is shown by its folder and
+    file name only, after "…/", so no machine path reaches a page; its sha256 identifies it.
     """
     path = Path(path).resolve()
     try:
         return path.relative_to(REPO_ROOT).as_posix()
     except ValueError:
-        return path.as_posix()
+        return f"…/{path.parent.name}/{path.name}"
