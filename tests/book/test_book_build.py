@@ -164,3 +164,25 @@ def test_personal_data_in_a_built_page_fails_the_build_and_removes_the_pages(bui
     ):
         check_privacy(settings)
     assert not (build_dir / "_build" / "html").exists()
+
+
+def test_a_folder_of_raw_exports_builds_the_whole_book(builds, tmp_path):
+    """`make book DATA_DIR=...`: a raw export replaces the reconstruction in every chapter."""
+    raw = tmp_path / "exports"
+    raw.mkdir()
+    rows = (REPO_ROOT / "data" / "surveys" / "citizens.csv").read_text(encoding="utf-8")
+    lines = rows.splitlines()
+    # Changing one answer makes it a different file from the reconstruction: a raw export.
+    lines[1] = lines[1].replace(",Nej,", ",Ja,", 1)
+    planted = lines[2].rsplit(",", 2)[0] + ",borger@example.dk,"
+    lines[2] = planted
+    (raw / "citizens.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(REPO_ROOT / "data" / "surveys" / "frontline.csv", raw / "frontline.csv")
+    build_dir = CHECK_DIR / "raw"
+    result = run_build(build_dir, "--data-dir", str(raw))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (build_dir / "_build" / "html" / "citizen_survey.html").read_text()
+    assert "Refused on" not in page and "suppressed" in page
+    manifest = (build_dir / "manifest.json").read_text()
+    assert "…/exports/citizens.csv" in manifest and str(tmp_path) not in manifest
+    assert "borger@example.dk" not in page
