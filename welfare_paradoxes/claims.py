@@ -17,8 +17,9 @@ hand: it is ``reproduced`` when the recomputed value agrees with the printed one
 of the last printed digit, or within a printed range), and ``discrepancy`` otherwise, with the
 size of the difference.
 
-The survey counts are read from the thesis text for now (``data/claims/inputs.csv``); pass
-``counts`` from the survey data layer to recompute the same rows from the data instead.
+The survey counts are read from the thesis text (``data/claims/inputs.csv``) unless ``counts``
+from the survey data (:func:`survey_counts`) replace them; the same rows then recompute from the
+data.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from welfare_paradoxes.artifacts import Table
 from welfare_paradoxes.citations import parse_citations
 from welfare_paradoxes.display import format_cell
 from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.survey import SurveyData, item_counts
 from welfare_paradoxes.thesis import THESIS_FILE, load_thesis
 
 CLAIMS_FILE = Path("claims") / "claims.csv"
@@ -603,8 +605,37 @@ def _display_number(value: float | None) -> str:
     return f"{value:.1f}".replace(".", ",") if value != int(value) else str(int(value))
 
 
-def claims_table(data_dir: str | Path = DATA_DIR, counts: Mapping[str, int] | None = None) -> Table:
-    """T10: the claims ledger."""
+# Which survey item gives each count of data/claims/inputs.csv: (survey, variable, category);
+# category None means the item's first category ("Ja").
+SURVEY_COUNT_INPUTS = {
+    "citizen_unsupported": ("citizens", "system_help_lacking", None),
+    "caseworker_change": ("citizens", "changing_caseworkers", None),
+    "postponed_sick_leave": ("citizens", "postponed_sick_leave", None),
+    "symptom_anxiety": ("citizens", "symptoms", "Angst"),
+    "symptom_sleep": ("citizens", "symptoms", "Søvnproblemer"),
+    "symptom_memory": ("citizens", "symptoms", "Problemer med hukommelsen"),
+    "symptom_palpitations": ("citizens", "symptoms", "Hjertebanken"),
+    "frontline_economic": ("frontline", "economic_constraints", None),
+}
+SURVEY_SIZE_INPUTS = {"citizen_n": "citizens", "frontline_n": "frontline"}
+
+
+def survey_counts(surveys: Mapping[str, SurveyData]) -> dict[str, int]:
+    """The ledger's survey counts computed from the survey data (``{"citizens": ..., ...}``)."""
+    counts = {
+        name: item_counts(surveys[survey], variable, category)[0]
+        for name, (survey, variable, category) in SURVEY_COUNT_INPUTS.items()
+    }
+    counts |= {name: surveys[survey].frame.height for name, survey in SURVEY_SIZE_INPUTS.items()}
+    return counts
+
+
+def claims_table(
+    data_dir: str | Path = DATA_DIR,
+    counts: Mapping[str, int] | None = None,
+    count_sources: tuple[Path, ...] = (),
+) -> Table:
+    """T10: the claims ledger; ``counts`` (read from ``count_sources``) replace thesis counts."""
     data_dir = Path(data_dir)
     frame = ledger(data_dir, counts)
     frame = frame.with_columns(
@@ -632,6 +663,7 @@ def claims_table(data_dir: str | Path = DATA_DIR, counts: Mapping[str, int] | No
             data_dir / design.INFORMANTS_FILE,
             data_dir / design.SAMPLES_FILE,
             data_dir / design.ANALYSIS_PARTS_FILE,
+            *count_sources,
         ),
         labels={
             "claim_id": "Id",
