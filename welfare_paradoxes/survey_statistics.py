@@ -248,9 +248,17 @@ def codebook_table(surveys: list[SurveyData]) -> Table:
     )
 
 
+def method_key(label: str) -> str:
+    """The column prefix of an interval method, from the label tables show (``"Wilson"``)."""
+    for method in INTERVAL_METHODS:
+        if method.label == label:
+            return method.key
+    raise ValueError(f"no interval method labelled {label!r}")
+
+
 def interval_text(row: dict, method_label: str) -> str:
     """The interval of one ``proportion_intervals`` row by a method's label, for prose."""
-    key = next(m.key for m in INTERVAL_METHODS if m.label == method_label)
+    key = method_key(method_label)
     return percent_interval(row[f"{key}_low"], row[f"{key}_high"])
 
 
