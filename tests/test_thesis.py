@@ -48,3 +48,12 @@ def test_line_ranges_parse_and_reject_malformed_specs():
     for bad in ("", "12-", "20-10", "a-b"):
         with pytest.raises(ValueError):
             parse_line_ranges(bad)
+
+
+def test_line_of_an_offset_counts_lines_from_one():
+    from welfare_paradoxes.thesis import line_of, line_starts
+
+    text = "ab\ncd\n\nef"
+    starts = line_starts(text)
+    assert starts == [0, 3, 6, 7]
+    assert [line_of(offset, starts) for offset in range(len(text))] == [1, 1, 1, 2, 2, 2, 3, 4, 4]

@@ -23,7 +23,7 @@ import polars as pl
 
 from welfare_paradoxes.artifacts import Table
 from welfare_paradoxes.paths import DATA_DIR
-from welfare_paradoxes.thesis import THESIS_FILE, load_thesis
+from welfare_paradoxes.thesis import THESIS_FILE, line_of, line_starts, load_thesis
 
 # Two surnames are taken as one author when they are this similar (difflib ratio): it joins
 # "Goffman"/"Goffmann" (0.93) and "Caswell"/"Cawell" (0.92) but keeps "Kvale"/"Hein" apart.
@@ -90,30 +90,13 @@ def split_authors(authors: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(index + 1 for index, char in enumerate(text) if char == "\n")
-    return starts
-
-
-def _line_of(offset: int, starts: list[int]) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low + 1
-
-
 def parse_citations(text: str) -> list[Citation]:
     """Return every author-year citation in ``text`` (the whole thesis or any part of it).
 
     >>> [c.printed for c in parse_citations("som (Hein, 2023:30; Andersen 2007:12) og (Bilag 7)")]
     ['Hein, 2023:30', 'Andersen 2007:12']
     """
-    starts = _line_starts(text)
+    starts = line_starts(text)
     citations = []
     for group in _PARENTHESES.finditer(text):
         offset = group.start(1)
@@ -157,8 +140,8 @@ def _parse_part(
         authors=" ".join(authors.split()),
         year=int(match.group("year")),
         pages=(match.group("pages") or "").strip(),
-        line=_line_of(start, starts),
-        end_line=_line_of(max(start, end - 1), starts),
+        line=line_of(start, starts),
+        end_line=line_of(max(start, end - 1), starts),
         start=start,
         end=end,
         comma_before_year=comma,

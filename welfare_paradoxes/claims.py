@@ -40,7 +40,7 @@ from welfare_paradoxes.citations import parse_citations
 from welfare_paradoxes.display import format_cell
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.survey import SurveyData, item_counts
-from welfare_paradoxes.thesis import THESIS_FILE, load_thesis
+from welfare_paradoxes.thesis import THESIS_FILE, line_of, line_starts, load_thesis
 
 CLAIMS_FILE = Path("claims") / "claims.csv"
 INPUTS_FILE = Path("claims") / "inputs.csv"
@@ -112,7 +112,7 @@ def parse_danish_number(token: str) -> float:
 
 def find_candidates(text: str) -> list[Candidate]:
     """Every digit group and number word in ``text``, in order."""
-    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    starts = line_starts(text)
     found = []
     for pattern in (_DIGITS, _WORDS):
         for match in pattern.finditer(text):
@@ -123,20 +123,9 @@ def find_candidates(text: str) -> list[Candidate]:
                 # Digits joined by points that are not thousands groups: a section number such
                 # as "1.1" or a date; read the leading group and let the rules judge the context.
                 value = float(re.match(r"\d+", token).group())
-            line = _line_of(match.start(), starts)
+            line = line_of(match.start(), starts)
             found.append(Candidate(line, token, value, match.start(), match.end()))
     return sorted(found, key=lambda candidate: candidate.start)
-
-
-def _line_of(offset: int, starts: list[int]) -> int:
-    low, high = 0, len(starts) - 1
-    while low < high:
-        middle = (low + high + 1) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle - 1
-    return low + 1
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ of that file (the ids of SPEC.md and every ``thesis_lines`` column refer to them
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,16 @@ def load_thesis(data_dir: str | Path = DATA_DIR) -> ThesisText:
     path = Path(data_dir) / THESIS_FILE
     text = path.read_text(encoding="utf-8")
     return ThesisText(lines=tuple(text.split("\n")), path=path)
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts (line 1 at offset 0)."""
+    return [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+
+
+def line_of(offset: int, starts: list[int]) -> int:
+    """The 1-based line holding character ``offset``, given ``line_starts`` of the text."""
+    return bisect.bisect_right(starts, offset)
 
 
 def parse_line_ranges(spec: str) -> list[tuple[int, int]]:
