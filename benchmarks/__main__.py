@@ -8,6 +8,7 @@ import importlib
 import json
 import platform
 import sys
+import textwrap
 import time
 import traceback
 from pathlib import Path
@@ -54,6 +55,8 @@ def main() -> int:
         result["seconds"] = time.perf_counter() - started
         results.append(result)
         print(f"\n== {result['title']} ({name}, {result['seconds']:.1f} s)")
+        if result.get("note"):
+            print(textwrap.fill(result["note"], width=100))
         print(format_table(result["rows"]))
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     report = {

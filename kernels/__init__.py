@@ -20,8 +20,26 @@ how it was computed (``path``, ``backend``, ``n_threads``, ``seed``).
 from .analytic import ANALYTIC_METHODS, analytic_ci
 from .exact import difference_ci, mean_ci, proportion_ci
 from .interval_coverage import COVERAGE_METHODS, coverage
-from .montecarlo import STATISTICS, bootstrap_ci
 from .results import ConfidenceInterval, CoverageResult, ResamplingDistribution
+
+#: Imported on first use (PEP 562): the Monte Carlo module and its kernels are not needed by
+#: the exact intervals, and leaving them out shortens the start-up.
+_LAZY = {"STATISTICS": "montecarlo", "bootstrap_ci": "montecarlo"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ANALYTIC_METHODS",

@@ -19,7 +19,21 @@ branch-free and vectorises across replicates ("lanes").
 
 Slot ``j`` of a sample whose words start at ``word_offset`` uses half ``j & 1`` (low half
 first) of word ``word_offset + j // 2``; a second sample starts after the first one's words.
+
+Narrow slots. For a small sample a 16-bit value is enough: each word then feeds four slots
+(quarter ``j & 3`` of word ``word_offset + j // 4``, lowest quarter first), mapped with
+Lemire's method on 16 bits, ``(u * n) >> 16``, and rejected when ``(u * n) mod 2**16`` falls
+below ``2**16 mod n``. That is exactly uniform as well; it halves the random words per index
+and lets the consuming loops work on 16-bit lanes. A sample uses narrow slots when a
+replicate is rarely rejected: when ``n (2**16 mod n) <= 2**12`` (at most one replicate in
+sixteen redrawn; n = 25 and n = 39 redraw about one in a hundred), see :func:`narrow_slots`.
+A rejected replicate is redrawn slot by slot from its reserve words as above, four slots
+per reserve word. The choice depends on n only, so it is the same for every thread count.
+The fast loops read the words through a 16-bit view, which puts the lowest quarter first on
+a little-endian processor (x86-64, ARM64); on a big-endian one every sample uses wide slots.
 """
+
+import sys
 
 import numpy as np
 from numba import njit
@@ -34,6 +48,14 @@ _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _ONE = np.uint64(1)
 RESERVE_OFFSET = np.uint64(1 << 31)
+LOW16 = np.uint64(0xFFFF)
+U16 = np.uint64(16)
+_TWO = np.uint64(2)
+_THREE = np.uint64(3)
+_FOUR = np.uint64(4)
+#: A sample uses 16-bit slots when n (2**16 mod n) is at most this (see narrow_slots).
+NARROW_REJECTION_BUDGET = 1 << 12
+_LITTLE_ENDIAN = sys.byteorder == "little"
 
 #: Replicates computed side by side in the vectorised loops.
 LANES = 16
@@ -136,6 +158,104 @@ def draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, reje
                 idx[j, r] = row[j]
 
 
+@njit(cache=True)
+def narrow_slots(n):
+    """True when a sample of size ``n`` draws 16-bit slots (four per word).
+
+    The expected number of rejected slots per replicate is ``n (2**16 mod n) / 2**16``;
+    narrow slots are used while that stays at or below 1/16.
+    """
+    return _LITTLE_ENDIAN and n < (1 << 16) and n * ((1 << 16) % n) <= NARROW_REJECTION_BUDGET
+
+
+@njit(cache=True, inline="always")
+def narrow_threshold(n):
+    """``2**16 mod n``: low 16 product bits below this value would bias the narrow map."""
+    return np.uint16((1 << 16) % n)
+
+
 def words_per_sample(n: int) -> int:
-    """Random words a sample of size ``n`` consumes per replicate (two slots per word)."""
+    """Random words a sample of size ``n`` consumes per replicate (four narrow slots or two
+    wide ones per word)."""
+    if narrow_slots(n):
+        return (n + 3) // 4
     return (n + 1) // 2
+
+
+@njit(cache=True)
+def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
+    """The ``n`` narrow-slot indices of one replicate, drawn exactly (``threshold`` is
+    ``2**16 mod n``; a larger value forces rejections, for tests).
+
+    Slot ``j`` first tries quarter ``j & 3`` of word ``word_offset + j // 4``; a rejected
+    quarter is replaced by the next unused quarter of the replicate's reserve words, a
+    running position that starts at word ``RESERVE_OFFSET + word_offset``.
+    """
+    base = np.uint64(replicate) << U32
+    n64 = np.uint64(n)
+    t = np.uint64(threshold)
+    reserve = np.uint64(4 * word_offset)
+    word = np.uint64(0)
+    for j in range(n):
+        if (j & 3) == 0:
+            word = random_word(key, base + np.uint64(word_offset + (j >> 2)))
+        product = ((word >> (U16 * np.uint64(j & 3))) & LOW16) * n64
+        while (product & LOW16) < t:
+            spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
+            product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
+            reserve += _ONE
+        out_row[j] = np.int64(product >> U16)
+
+
+@njit(cache=True)
+def fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start):
+    """``words[w * lanes + r]`` = word ``word_offset + w`` of replicate ``first_replicate + r``.
+
+    ``lanes`` is passed at run time (it is :data:`LANES`) so that the compiler vectorises
+    the inner loop across replicates instead of unrolling it.
+    """
+    for r in range(lanes):
+        start[r] = lane_start(key, first_replicate + r) + np.uint64(word_offset) * GOLDEN
+    for w in range(n_words):
+        step = np.uint64(w) * GOLDEN
+        row = w * lanes
+        for r in range(lanes):
+            words[row + r] = mix64(start[r] + step)
+
+
+@njit(cache=True)
+def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, words, start):
+    """Narrow-slot counterpart of :func:`draw_lane_indices`: ``idx[j, r]`` for r < lanes.
+
+    ``words`` is scratch of ``((n + 3) // 4) * lanes`` uint64 and ``start`` of ``lanes``.
+    The indices are computed on the 16-bit quarters in word order (vectorised) and copied
+    to slot order; replicates with a rejected slot are redrawn.
+    """
+    n_words = (n + 3) >> 2
+    width = 4 * lanes
+    fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start)
+    quarters = words.view(np.uint16)
+    threshold = narrow_threshold(n)
+    n32 = np.uint32(n)
+    shift = np.uint32(16)
+    tail = n & 3
+    flags = np.zeros(width, dtype=np.uint16)
+    for w in range(n_words):
+        base = w * width
+        last = w == n_words - 1 and tail != 0
+        for lane in range(width):
+            product = np.uint32(quarters[base + lane]) * n32
+            quarters[base + lane] = np.uint16(product >> shift)
+            keep = not last or (lane & 3) < tail
+            flags[lane] |= keep & (np.uint16(product) < threshold)
+    for j in range(n):
+        base = (j >> 2) * width + (j & 3)
+        for r in range(lanes):
+            idx[j, r] = quarters[base + 4 * r]
+    row = np.empty(n, dtype=np.int64)
+    for r in range(lanes):
+        q = 4 * r
+        if flags[q] | flags[q + 1] | flags[q + 2] | flags[q + 3]:
+            redraw_replicate_narrow(key, first_replicate + r, word_offset, n, threshold, row)
+            for j in range(n):
+                idx[j, r] = row[j]

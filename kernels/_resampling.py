@@ -16,9 +16,15 @@ Families of resampling loops:
 - ``CATEGORY``: the same sum for whole-number data with few distinct values, computed by
   comparing each draw with the category boundaries instead of loading the value (identical
   results, fewer memory accesses);
-- ``JOINT``: per-item sums of 2-D data, the same respondents drawn for every item;
+- ``JOINT``: per-item sums of 2-D data, the same respondents drawn for every item (whole
+  numbers packed as bit fields, several items per 64-bit addition);
 - ``MEDIAN`` and ``VARIANCE``: per-replicate counts of each respondent, then the statistic
   of each item from those counts.
+
+Samples small enough for narrow (16-bit) slots (see :mod:`kernels._random`) use the
+``*_narrow`` loops: the random words of :data:`~kernels._random.LANES` replicates are
+generated first, then consumed as 16-bit lanes, four slots per word. The slot width is a
+function of n alone, so every family draws the same indices for the same replicate.
 """
 
 import math
@@ -34,8 +40,13 @@ from ._random import (
     LOW32,
     U32,
     draw_lane_indices,
+    draw_lane_indices_narrow,
+    fill_lane_words,
     lane_start,
     mix64,
+    narrow_slots,
+    narrow_threshold,
+    redraw_replicate_narrow,
     redraw_replicate_slots,
     rejection_threshold,
 )
@@ -157,19 +168,162 @@ def category_sums(key, n, bounds, steps, base, word_offset, b0, nb, buf):
 
 
 @njit(cache=True)
+def lane_indices(key, first_replicate, word_offset, n, idx, rejected, start, words):
+    """``idx[j, r]``: slot j of replicate ``first_replicate + r`` (narrow or wide slots)."""
+    if narrow_slots(n):
+        draw_lane_indices_narrow(key, first_replicate, word_offset, n, LANES, idx, words, start)
+    else:
+        threshold = rejection_threshold(n)
+        draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, rejected, start)
+
+
+@njit(cache=True)
+def tail_mask(n, width):
+    """``mask[0]``: which quarter lanes of the last word row hold a slot (``lane & 3 <
+    n & 3``, all of them when 4 divides n); ``mask[1]``: every lane (the full rows)."""
+    mask = np.ones((2, width), dtype=np.bool_)
+    tail = n & 3
+    if tail:
+        for lane in range(width):
+            mask[0, lane] = (lane & 3) < tail
+    return mask
+
+
+@njit(cache=True)
+def gather_sums_narrow(key, x, word_offset, b0, nb, buf, lanes):
+    """:func:`gather_sums` with narrow (16-bit) slots, four per random word.
+
+    The words of ``lanes`` replicates are generated first (vectorised across replicates),
+    then read as 16-bit quarters: quarter lane ``l = 4 r + s`` of word row ``w`` is slot
+    ``4 w + s`` of replicate r. Each quarter lane keeps its own partial sum (slots s, s + 4,
+    ... in order) and a replicate's value is ``((a0 + a1) + a2) + a3``: a fixed order, the
+    same in the redraw of a rejected replicate, whatever the thread count.
+    """
+    n = x.shape[0]
+    n_words = (n + 3) >> 2
+    full = n >> 2
+    width = 4 * lanes
+    valid = tail_mask(n, width)
+    words = np.empty(n_words * lanes, dtype=np.uint64)
+    start = np.empty(lanes, dtype=np.uint64)
+    quarters = words.view(np.uint16)
+    acc = np.zeros(width, dtype=x.dtype)
+    rejected = np.zeros(width, dtype=np.uint16)
+    index = np.zeros(width, dtype=np.uint32)
+    row = np.empty(n, dtype=np.int64)
+    threshold = narrow_threshold(n)
+    n32 = np.uint32(n)
+    shift = np.uint32(16)
+    zero = x[0] * 0
+    for g in range(0, nb, lanes):
+        fill_lane_words(key, b0 + g, word_offset, n_words, lanes, words, start)
+        acc[:] = 0
+        rejected[:] = 0
+        for w in range(full):
+            base = w * width
+            for lane in range(width):
+                product = np.uint32(quarters[base + lane]) * n32
+                index[lane] = product >> shift
+                rejected[lane] |= np.uint16(product) < threshold
+            for lane in range(width):
+                acc[lane] += x[index[lane]]
+        if full < n_words:
+            base = full * width
+            mask = valid[0]
+            for lane in range(width):
+                product = np.uint32(quarters[base + lane]) * n32
+                index[lane] = product >> shift
+                rejected[lane] |= mask[lane] & (np.uint16(product) < threshold)
+            for lane in range(width):
+                value = x[index[lane]]
+                acc[lane] += value if mask[lane] else zero
+        for r in range(lanes):
+            if g + r >= nb:
+                break
+            q = 4 * r
+            if rejected[q] | rejected[q + 1] | rejected[q + 2] | rejected[q + 3]:
+                redraw_replicate_narrow(key, b0 + g + r, word_offset, n, threshold, row)
+                part = np.zeros(4, dtype=x.dtype)
+                for j in range(n):
+                    part[j & 3] += x[row[j]]
+                buf[0, g + r] = ((part[0] + part[1]) + part[2]) + part[3]
+            else:
+                buf[0, g + r] = ((acc[q] + acc[q + 1]) + acc[q + 2]) + acc[q + 3]
+
+
+@njit(cache=True)
+def category_sums_narrow(key, n, first, steps, base_value, word_offset, b0, nb, buf, lanes):
+    """:func:`category_sums` with narrow slots: pure 16-bit comparisons, no multiply.
+
+    With Lemire's map the index ``(u n) >> 16`` is at or past ``first[c]`` exactly when
+    ``u >= ceil(first[c] 2**16 / n)``, so each category boundary becomes a threshold on the
+    raw 16-bit value ``u``; the rejection test still needs ``(u n) mod 2**16``.
+    """
+    n_words = (n + 3) >> 2
+    width = 4 * lanes
+    n_bounds = first.shape[0]
+    cuts = np.zeros(max(n_bounds, 1), dtype=np.uint16)
+    weights = np.zeros(max(n_bounds, 1), dtype=np.int32)
+    for c in range(n_bounds):
+        cuts[c] = np.uint16(((first[c] << 16) + n - 1) // n)
+        weights[c] = np.int32(steps[c])
+    valid = tail_mask(n, width)
+    words = np.empty(n_words * lanes, dtype=np.uint64)
+    start = np.empty(lanes, dtype=np.uint64)
+    quarters = words.view(np.uint16)
+    acc = np.zeros(width, dtype=np.int32)
+    rejected = np.zeros(width, dtype=np.uint16)
+    row = np.empty(n, dtype=np.int64)
+    threshold = narrow_threshold(n)
+    n16 = np.uint16(n)
+    for g in range(0, nb, lanes):
+        fill_lane_words(key, b0 + g, word_offset, n_words, lanes, words, start)
+        acc[:] = 0
+        rejected[:] = 0
+        for w in range(n_words):
+            base = w * width
+            mask = valid[min(n_words - 1 - w, 1)]
+            cut = cuts[0]
+            weight = weights[0]
+            for lane in range(width):
+                u = quarters[base + lane]
+                keep = mask[lane]
+                rejected[lane] |= keep & (np.uint16(u * n16) < threshold)
+                acc[lane] += weight * np.int32(keep & (u >= cut))
+            for c in range(1, n_bounds):
+                cut = cuts[c]
+                weight = weights[c]
+                for lane in range(width):
+                    acc[lane] += weight * np.int32(mask[lane] & (quarters[base + lane] >= cut))
+        for r in range(lanes):
+            if g + r >= nb:
+                break
+            q = 4 * r
+            if rejected[q] | rejected[q + 1] | rejected[q + 2] | rejected[q + 3]:
+                redraw_replicate_narrow(key, b0 + g + r, word_offset, n, threshold, row)
+                total = 0
+                for j in range(n):
+                    for c in range(n_bounds):
+                        total += steps[c] * np.int64(row[j] >= first[c])
+                buf[0, g + r] = base_value + total
+            else:
+                buf[0, g + r] = base_value + acc[q] + acc[q + 1] + acc[q + 2] + acc[q + 3]
+
+
+@njit(cache=True)
 def joint_sums(key, xt, word_offset, b0, nb, buf):
     """``buf[item, i]`` = sum over the resampled respondents of replicate ``b0 + i``.
 
-    ``xt`` is respondents x items; the same respondents are drawn for every item.
+    ``xt`` is respondents x items (floats); the same respondents are drawn for every item.
     """
     n, items = xt.shape
-    threshold = rejection_threshold(n)
     idx = np.empty((n, LANES), dtype=np.int64)
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
+    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     acc = np.zeros((LANES, items), dtype=xt.dtype)
     for g in range(0, nb, LANES):
-        draw_lane_indices(key, b0 + g, word_offset, n, threshold, idx, rejected, start)
+        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
         acc[:, :] = 0
         for j in range(n):
             for r in range(LANES):
@@ -181,6 +335,43 @@ def joint_sums(key, xt, word_offset, b0, nb, buf):
                 break
             for item in range(items):
                 buf[item, g + r] = acc[r, item]
+
+
+@njit(cache=True)
+def joint_sums_packed(key, packed, offsets, bits, word_offset, b0, nb, buf):
+    """:func:`joint_sums` for whole numbers, several items per 64-bit word.
+
+    ``packed[i, w]`` holds respondent i's answers to items ``w * (64 // bits) + f`` minus
+    the item's smallest answer, in bit fields ``[f bits, (f + 1) bits)`` wide enough for a
+    sum of n answers, so one 64-bit addition adds up to 64 / bits items at once (eight
+    0/1 items for n <= 255) and no field carries into the next. Item sums are the fields
+    plus ``offsets[item]`` (n times the smallest answer): exact integers.
+    """
+    n, n_words = packed.shape
+    items = buf.shape[0]
+    per_word = 64 // bits
+    mask = (
+        np.uint64(0xFFFFFFFFFFFFFFFF)
+        if bits == 64
+        else (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    )
+    idx = np.empty((n, LANES), dtype=np.int64)
+    rejected = np.zeros(LANES, dtype=np.uint64)
+    start = np.zeros(LANES, dtype=np.uint64)
+    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
+    for g in range(0, nb, LANES):
+        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
+        for r in range(LANES):
+            if g + r >= nb:
+                break
+            for w in range(n_words):
+                total = np.uint64(0)
+                for j in range(n):
+                    total += np.uint64(packed[idx[j, r], w])
+                first_item = w * per_word
+                for f in range(min(per_word, items - first_item)):
+                    field = (total >> np.uint64(f * bits)) & mask
+                    buf[first_item + f, g + r] = offsets[first_item + f] + np.int64(field)
 
 
 @njit(cache=True)
@@ -238,14 +429,14 @@ def variance_grid(counts, values, integer_grid):
 def counted_statistics(key, xt, order, family, integer_grid, word_offset, b0, nb, buf):
     """Median or variance of every item for each replicate, from respondent counts."""
     n, items = xt.shape
-    threshold = rejection_threshold(n)
     idx = np.empty((n, LANES), dtype=np.int64)
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
+    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
     column = np.empty(n, dtype=xt.dtype)
     for g in range(0, nb, LANES):
-        draw_lane_indices(key, b0 + g, word_offset, n, threshold, idx, rejected, start)
+        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
         for r in range(LANES):
             if g + r >= nb:
                 break
@@ -286,31 +477,48 @@ def sums_chunk(
     integer_grid,
     x1,
     x1t,
-    bounds1,
+    first1,
     steps1,
     base1,
     x2,
     x2t,
-    bounds2,
+    first2,
     steps2,
     base2,
     out,
+    lanes,
 ):
     """One chunk of the sum families (GATHER, CATEGORY, JOINT), one or two samples."""
     b0 = chunk * CHUNK
     nb = min(CHUNK, n_resamples - b0)
-    buf = np.empty((n_samples, out.shape[0], CHUNK), dtype=x1t.dtype)
+    buf = np.empty((n_samples, out.shape[0], CHUNK), dtype=out.dtype)
     for s in range(n_samples):
         x = x1 if s == 0 else x2
         xt = x1t if s == 0 else x2t
         offset = 0 if s == 0 else second_offset
+        narrow = narrow_slots(x.shape[0])
         if family == GATHER:
-            gather_sums(key, x, offset, b0, nb, buf[s])
+            if narrow:
+                gather_sums_narrow(key, x, offset, b0, nb, buf[s], lanes)
+            else:
+                gather_sums(key, x, offset, b0, nb, buf[s])
         elif family == CATEGORY:
-            bounds = bounds1 if s == 0 else bounds2
+            first = first1 if s == 0 else first2
             steps = steps1 if s == 0 else steps2
             base = base1 if s == 0 else base2
-            category_sums(key, x.shape[0], bounds, steps, base, offset, b0, nb, buf[s])
+            if narrow:
+                category_sums_narrow(
+                    key, x.shape[0], first, steps, base, offset, b0, nb, buf[s], lanes
+                )
+            else:
+                bounds = np.empty(first.shape[0], dtype=np.uint64)
+                for c in range(first.shape[0]):
+                    bounds[c] = np.uint64(first[c]) << U32
+                category_sums(key, x.shape[0], bounds, steps, base, offset, b0, nb, buf[s])
+        elif integer_grid:
+            offsets = first1 if s == 0 else first2
+            bits = base1 if s == 0 else base2
+            joint_sums_packed(key, xt, offsets, bits, offset, b0, nb, buf[s])
         else:
             joint_sums(key, xt, offset, b0, nb, buf[s])
     store_chunk(buf, n_samples, x1t.shape[0], x2t.shape[0], integer_grid, b0, nb, out)
@@ -326,15 +534,16 @@ def sums_parallel(
     integer_grid,
     x1,
     x1t,
-    bounds1,
+    first1,
     steps1,
     base1,
     x2,
     x2t,
-    bounds2,
+    first2,
     steps2,
     base2,
     out,
+    lanes,
 ):
     for chunk in prange((n_resamples + CHUNK - 1) // CHUNK):
         sums_chunk(
@@ -347,15 +556,16 @@ def sums_parallel(
             integer_grid,
             x1,
             x1t,
-            bounds1,
+            first1,
             steps1,
             base1,
             x2,
             x2t,
-            bounds2,
+            first2,
             steps2,
             base2,
             out,
+            lanes,
         )
 
 
@@ -369,15 +579,16 @@ def sums_serial(
     integer_grid,
     x1,
     x1t,
-    bounds1,
+    first1,
     steps1,
     base1,
     x2,
     x2t,
-    bounds2,
+    first2,
     steps2,
     base2,
     out,
+    lanes,
 ):
     for chunk in range((n_resamples + CHUNK - 1) // CHUNK):
         sums_chunk(
@@ -390,15 +601,16 @@ def sums_serial(
             integer_grid,
             x1,
             x1t,
-            bounds1,
+            first1,
             steps1,
             base1,
             x2,
             x2t,
-            bounds2,
+            first2,
             steps2,
             base2,
             out,
+            lanes,
         )
 
 
@@ -481,6 +693,16 @@ def _normal_cdf(x):
 
 
 @njit(cache=True)
+def bias_correction_from_counts(method, below, equal, total):
+    """BCa's z0 from the counts below and equal to the observed statistic (NaN otherwise)."""
+    if method != _grid.BCA:
+        return math.nan
+    share = (below + 0.5 * equal) / total
+    share = min(max(share, 0.5 / total), 1.0 - 0.5 / total)
+    return normal_quantile(share)
+
+
+@njit(cache=True)
 def summarize_column(column, observed, method, alpha_half, acceleration, use_histogram):
     """(low, high, z0, degenerate) of one item's replicates, on the replicates' grid.
 
@@ -500,15 +722,10 @@ def summarize_column(column, observed, method, alpha_half, acceleration, use_his
             smallest = value
         if value > largest:
             largest = value
-        if value < observed:
-            below += 1
-        elif value == observed:
-            equal += 1
-    z0 = math.nan
-    if method == _grid.BCA:
-        share = (below + 0.5 * equal) / total
-        share = min(max(share, 0.5 / total), 1.0 - 0.5 / total)
-        z0 = normal_quantile(share)
+        # branch-free: the comparison with the observed value is a coin flip
+        below += value < observed
+        equal += value == observed
+    z0 = bias_correction_from_counts(method, below, equal, total)
     if smallest == largest:
         return float(smallest), float(smallest), z0, True
     q_low, q_low_complement, q_high, q_high_complement = adjusted_levels(

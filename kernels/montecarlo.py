@@ -8,7 +8,7 @@ import numpy as np
 from numba import get_num_threads
 
 from . import _grid, _resampling
-from ._random import stream_key, words_per_sample
+from ._random import LANES, stream_key, words_per_sample
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,
@@ -160,13 +160,16 @@ def bootstrap_ci(
             words_per_sample(samples[0].n),
             len(samples),
             integer_grid,
-            *_sum_arguments(family, samples),
+            *_sum_arguments(family, samples, integer_grid),
             replicates,
+            LANES,
         )
 
     code = METHOD_CODES[method]
     percentile_code = _grid.PERCENTILE if code == _grid.BASIC else code
-    use_histogram = integer_grid and _span_fits_histogram(replicates, n_resamples)
+    use_histogram = integer_grid and _span_fits_histogram(
+        replicates, n_resamples, _grid_span_bound(statistic, samples)
+    )
     low = np.empty(items)
     high = np.empty(items)
     z0 = np.empty(items)
@@ -282,25 +285,53 @@ def _family(statistic, samples, one_dimensional, integer_grid):
     return _resampling.GATHER
 
 
-def _sum_arguments(family, samples):
+def _sum_arguments(family, samples, integer_grid):
     arguments = []
-    for sample in (samples + samples)[:2]:
+    for sample in samples:
         values = sample.values
         x = np.ascontiguousarray(values[0])
-        bounds, steps, base = _category_boundaries(x, family == _resampling.CATEGORY)
-        arguments += [x, np.ascontiguousarray(values.T), bounds, steps, base]
+        first, steps, base = _category_boundaries(x, family == _resampling.CATEGORY)
+        columns = np.ascontiguousarray(values.T)
+        if family == _resampling.JOINT and integer_grid:
+            # the joint kernel reads (packed words, per-item offsets, field bits) here
+            columns, first, base = _packed_columns(values)
+        arguments += [x, columns, first, steps, base]
+    if len(samples) == 1:  # the second sample's slots are unused: repeat the first's
+        arguments += arguments
     return arguments
 
 
+def _packed_columns(values):
+    """Whole-number items for the joint loop: respondents x words of bit fields.
+
+    Each item is shifted by its smallest answer; fields are 8, 16, 32 or 64 bits, the
+    narrowest that holds the largest shifted sum (n times the largest shifted answer).
+    Returns the packed array, the per-item offsets (n times the smallest answer) and the
+    field width.
+    """
+    items, n = values.shape
+    smallest = values.min(axis=1)
+    shifted = (values - smallest[:, None]).astype(np.uint64)
+    bound = n * int(shifted.max())
+    bits = next(width for width in (8, 16, 32, 64) if width == 64 or bound < 1 << width)
+    per_word = 64 // bits
+    n_words = -(-items // per_word)
+    packed = np.zeros((n, n_words), dtype=np.uint64)
+    for item in range(items):
+        word, field = divmod(item, per_word)
+        packed[:, word] |= shifted[item] << np.uint64(field * bits)
+    return packed, (n * smallest).astype(np.int64), bits
+
+
 def _category_boundaries(sorted_values, needed):
-    """Boundaries for the comparison loop: ``bounds[c] = first[c + 1] << 32`` (see kernel)."""
+    """For the comparison loop: the first index of every category but the lowest, the step
+    from the category below, and n times the lowest value (see the kernels)."""
     if not needed:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), 0
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
     distinct, first = np.unique(sorted_values, return_index=True)
-    bounds = (first[1:].astype(np.uint64) << np.uint64(32)).astype(np.uint64)
     steps = np.diff(distinct).astype(np.int64)
     base = int(sorted_values.shape[0] * distinct[0])
-    return bounds, steps, base
+    return first[1:].astype(np.int64), steps, base
 
 
 def _observed_and_decoder(statistic, samples, integer_grid):
@@ -369,9 +400,26 @@ def _replicate_dtype(statistic, samples, integer_grid):
     return np.int32 if bound <= _INT32_MAX else np.int64
 
 
-def _span_fits_histogram(replicates, n_resamples):
+def _span_fits_histogram(replicates, n_resamples, bound=None):
+    """Whether the replicates' integer span is small enough for a counting histogram; an
+    a-priori ``bound`` on the span that already fits spares a pass over the replicates."""
+    limit = max(4 * n_resamples, 1 << 16)
+    if bound is not None and bound <= limit:
+        return True
     span = int(replicates.max()) - int(replicates.min()) + 1
-    return span <= max(4 * n_resamples, 1 << 16)
+    return span <= limit
+
+
+def _grid_span_bound(statistic, samples):
+    """Upper bound on the span of integer-grid replicates, from the data alone (None if
+    not derived for the statistic): a resampled sum lies in ``[n min, n max]``."""
+    ranges = [int(sample.values.max()) - int(sample.values.min()) for sample in samples]
+    if statistic in ("mean", "proportion"):
+        return samples[0].n * ranges[0] + 1
+    if statistic in TWO_SAMPLE_STATISTICS:
+        n, m = samples[0].n, samples[1].n
+        return m * n * ranges[0] + n * m * ranges[1] + 1
+    return None
 
 
 # ---------------------------------------------------------------------------------------
