@@ -635,7 +635,7 @@ def trajectory_figure(data_dir: str | Path = DATA_DIR):
             label="figure printed in the thesis",
         ),
     ]
-    axes.legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False)
+    axes.legend(handles=handles, loc="lower left", fontsize=8.5, frameon=True)
     figure.supxlabel(
         "Source: data/economics (2024 rates: bm.dk, STAR, skm.dk, CEPOS); one person with no other "
         "income. Stages are not drawn to scale in time.",
