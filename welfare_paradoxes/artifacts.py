@@ -44,6 +44,7 @@ class Table:
     labels: dict[str, str] = field(default_factory=dict)
     note: str = ""
     shown: pl.DataFrame | None = None
+    compute: dict[str, str] = field(default_factory=dict)  # how each result column was computed
 
     def __post_init__(self) -> None:
         if self.shown is not None and self.shown.height != self.frame.height:

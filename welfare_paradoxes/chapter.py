@@ -65,7 +65,7 @@ class Chapter:
         path = self.build_dir / TABLES_DIR / f"{table.id}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         table.frame.write_csv(path, line_terminator="\n")
-        self._record(table.id, "table", table.title, [path], table.sources)
+        self._record(table.id, "table", table.title, [path], table.sources, table.compute)
         source_line = self._source_line(table.sources, path)
         return HTML(table_html(table, source_line, published_path(path, self.build_dir), columns))
 
@@ -136,7 +136,7 @@ class Chapter:
         written = exported.relative_to(self.build_dir).as_posix()
         return f"Source: {read}. Exported as {written}."
 
-    def _record(self, artifact_id, kind, title, paths, sources) -> None:
+    def _record(self, artifact_id, kind, title, paths, sources, compute=None) -> None:
         data_files = {}
         for source in sources:
             digest = file_sha256(source)
@@ -154,5 +154,7 @@ class Chapter:
             "parameters": self.recorded_parameters(),
             "data_files": dict(sorted(data_files.items())),
         }
+        if compute:
+            record["compute"] = dict(sorted(compute.items()))
         target = self._records_dir / f"{artifact_id}.json"
         target.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

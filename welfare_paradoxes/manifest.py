@@ -1,12 +1,14 @@
 """The build manifest: every artifact with its files, hashes, notebook, parameters and data.
 
 The manifest holds nothing that changes between two builds of the same commit with the same
-parameters (no timestamps, no absolute paths), so two such builds give the same bytes.
+parameters on the same machine (no timestamps, no absolute paths), so two such builds give the
+same bytes. The thread count is recorded under ``runtime``; no result depends on it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 import subprocess
@@ -111,8 +113,16 @@ def build_manifest(build_dir: Path, parameter_set: str, data_dir: Path = DATA_DI
         "python": platform.python_version(),
         "lock_file_sha256": file_sha256(LOCK_FILE),
         "packages": locked_package_versions(),
+        "runtime": runtime(),
         "artifacts": records,
     }
+
+
+def runtime() -> dict[str, int]:
+    """The machine facts a build ran with that change no result (the tests check that)."""
+    from numba import config
+
+    return {"cpu_count": os.cpu_count() or 1, "numba_threads": config.NUMBA_NUM_THREADS}
 
 
 def write_manifest(build_dir: Path, parameter_set: str) -> Path:

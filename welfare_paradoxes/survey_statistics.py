@@ -100,11 +100,19 @@ def reported_items(data: SurveyData, variables: tuple[str, ...] | None = None) -
 def proportion_intervals(
     data: SurveyData, items: list[Item], n_resamples: int, seed: int, level: float = LEVEL
 ) -> pl.DataFrame:
-    """k, n, the share and every interval of ``INTERVAL_METHODS`` for each item.
+    """k, n, the share and every interval of ``INTERVAL_METHODS`` for each item."""
+    return computed_intervals(data, items, n_resamples, seed, level)[0]
+
+
+def computed_intervals(
+    data: SurveyData, items: list[Item], n_resamples: int, seed: int, level: float = LEVEL
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """``proportion_intervals`` and, per method, how the kernels computed it (for the manifest).
 
     The Monte Carlo intervals resample the respondents jointly across the items (one draw of
     respondents serves every item), from the 0/1 answers in the data; their marginal
-    distribution per item is the same as resampling each item alone.
+    distribution per item is the same as resampling each item alone. How a result was
+    computed is recorded without the thread count or backend, which change no bit of it.
     """
     if not items:
         raise ValueError("no items to compute intervals for")
@@ -124,7 +132,7 @@ def proportion_intervals(
         "n": n,
         "share": k / n,
     }
-    records: dict[str, dict] = {}
+    compute: dict[str, str] = {}
     for method in INTERVAL_METHODS:
         if method.family == "exact bootstrap":
             interval = kernels.proportion_ci(k, n, method=method.kernel_method, level=level)
@@ -142,7 +150,9 @@ def proportion_intervals(
         low, high = interval
         columns[f"{method.key}_low"] = np.broadcast_to(np.asarray(low, dtype=float), k.shape)
         columns[f"{method.key}_high"] = np.broadcast_to(np.asarray(high, dtype=float), k.shape)
-        records[method.key] = {"path": interval.path, "backend": interval.backend}
+        compute[method.key] = interval.path + (
+            f" (B = {interval.n_resamples}, seed {interval.seed})" if interval.n_resamples else ""
+        )
     columns["claim"] = [item.claim for item in items]
     columns["thesis_lines"] = [item.thesis_lines for item in items]
     columns["reported_k"] = [item.reported_k for item in items]
@@ -151,7 +161,7 @@ def proportion_intervals(
         int(kk) == item.reported_k and int(nn) == item.reported_n
         for kk, nn, item in zip(k, n, items, strict=True)
     ]
-    return pl.DataFrame(columns)
+    return pl.DataFrame(columns), compute
 
 
 def proportions_table(
@@ -164,7 +174,7 @@ def proportions_table(
     note: str = "",
 ) -> Table:
     """A proportions table (T05, T06, T07) with its formatted page version."""
-    frame = proportion_intervals(data, items, n_resamples, seed)
+    frame, compute = computed_intervals(data, items, n_resamples, seed)
     shown = frame.select(
         pl.col("label"),
         pl.format("{}/{}", "k", "n").alias("count"),
@@ -195,6 +205,7 @@ def proportions_table(
         sources=(data.provenance.file,),
         labels=labels,
         note=f"{note} {method_note}".strip(),
+        compute=compute,
     )
 
 

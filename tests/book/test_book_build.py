@@ -23,7 +23,7 @@ CHECK_DIR = DEFAULT_BUILD_DIR / "test-builds"
 QUICK = "params/quick.yml"
 
 
-def run_build(build_dir, *extra):
+def run_build(build_dir, *extra, threads=None):
     command = [
         sys.executable,
         "-m",
@@ -39,7 +39,9 @@ def run_build(build_dir, *extra):
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        env=os.environ | {"PYTHONHASHSEED": "0"},
+        env=os.environ
+        | {"PYTHONHASHSEED": "0"}
+        | ({"NUMBA_NUM_THREADS": str(threads)} if threads else {}),
         timeout=1200,
     )
 
@@ -48,8 +50,9 @@ def run_build(build_dir, *extra):
 def builds():
     shutil.rmtree(CHECK_DIR, ignore_errors=True)
     results = {}
-    for name in ("first", "second"):
-        result = run_build(CHECK_DIR / name)
+    # The third build runs the kernels on one thread: no result may depend on it.
+    for name, threads in (("first", None), ("second", None), ("one-thread", 1)):
+        result = run_build(CHECK_DIR / name, threads=threads)
         assert result.returncode == 0, result.stdout + result.stderr
         results[name] = result
     return results
@@ -94,15 +97,32 @@ def test_the_manifest_lists_every_implemented_artifact_with_true_hashes(builds):
             assert (build_dir / "figures" / f"{figure_id}.{kind}").is_file()
 
 
-def test_two_builds_give_identical_tables_and_manifest(builds):
+def _same_files(first, second, folder):
+    names = sorted(path.name for path in (first / folder).iterdir())
+    assert names == sorted(path.name for path in (second / folder).iterdir())
+    for name in names:
+        assert (first / folder / name).read_bytes() == (second / folder / name).read_bytes(), name
+
+
+def test_two_builds_give_identical_tables_figures_and_manifest(builds):
     first, second = CHECK_DIR / "first", CHECK_DIR / "second"
-    tables = sorted(path.name for path in (first / "tables").iterdir())
-    assert tables == sorted(path.name for path in (second / "tables").iterdir())
-    for name in tables:
-        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), (
-            name
-        )
+    _same_files(first, second, "tables")
+    _same_files(first, second, "figures")
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
+
+
+def test_one_thread_gives_the_same_bytes_and_the_manifest_says_so(builds):
+    first, single = CHECK_DIR / "first", CHECK_DIR / "one-thread"
+    _same_files(first, single, "tables")
+    _same_files(first, single, "figures")
+    manifests = [json.loads((folder / "manifest.json").read_text()) for folder in (first, single)]
+    assert manifests[1]["runtime"]["numba_threads"] == 1
+    assert [{k: v for k, v in m.items() if k != "runtime"} for m in manifests][0] == {
+        k: v for k, v in manifests[1].items() if k != "runtime"
+    }
+    proportions = next(a for a in manifests[0]["artifacts"] if a["id"] == "T05")
+    assert proportions["compute"]["exact_bca"] == "exact"
+    assert proportions["compute"]["mc_bca"].startswith("monte_carlo (B = ")
 
 
 def test_exported_tables_are_published_with_the_pages(builds):
