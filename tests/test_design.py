@@ -107,3 +107,15 @@ def test_a_non_integer_age_names_the_file_and_the_column(tmp_path):
         ValueError, match=r"informants.csv: column 'age' holds a value that is not an integer"
     ):
         design.informants_table(tmp_path / "data")
+
+
+def test_the_data_reader_names_the_file_for_every_failure(tmp_path):
+    from welfare_paradoxes.datafiles import read_text_csv
+
+    with pytest.raises(FileNotFoundError, match=r"nope.csv: file not found"):
+        read_text_csv(tmp_path / "nope.csv")
+    path = tmp_path / "few.csv"
+    path.write_text("a,b\n1,007\n")
+    with pytest.raises(ValueError, match=r"few.csv: missing column\(s\) \['c'\]"):
+        read_text_csv(path, ("a", "c"))
+    assert read_text_csv(path, ("a", "b"))["b"].to_list() == ["007"]  # text, as written

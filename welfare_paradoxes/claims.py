@@ -37,6 +37,7 @@ import polars as pl
 from welfare_paradoxes import design, economics
 from welfare_paradoxes.artifacts import Table
 from welfare_paradoxes.citations import parse_citations
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.display import format_cell
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.survey import SurveyData, item_counts
@@ -347,14 +348,7 @@ def ledger_inputs(data_dir: Path, counts: Mapping[str, int] | None = None) -> In
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
-    try:
-        frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
-    except pl.exceptions.ComputeError as error:
-        raise ValueError(f"{path}: not a well-formed CSV file ({error})") from None
-    missing = [column for column in required if column not in frame.columns]
-    if missing:
-        raise ValueError(f"{path}: missing column(s) {missing}")
-    return frame.fill_null("").to_dicts()
+    return read_text_csv(path, required).fill_null("").to_dicts()
 
 
 def _to_number(value: str, path: Path, row: int, column: str) -> float:

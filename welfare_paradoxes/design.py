@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.thesis import BILAG_CONTENTS, bilag_citations, load_thesis
 
@@ -37,7 +38,7 @@ def read_data_csv(
     casts fail loudly, naming the column, rather than guessing a type.
     """
     path = Path(data_dir) / relative
-    frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
+    frame = read_text_csv(path)
     for column in integer_columns:
         try:
             frame = frame.with_columns(pl.col(column).cast(pl.Int64, strict=True))

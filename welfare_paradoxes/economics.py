@@ -18,7 +18,6 @@ means-tested supplements, and the spouse's situation.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ import polars as pl
 from matplotlib.figure import Figure
 
 from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.display import format_cell
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.thesis import THESIS_FILE
@@ -50,12 +50,7 @@ FLEXJOB_HOURS = (7, 13)
 
 def _read_rows(data_dir: Path, relative: Path, required: tuple[str, ...]) -> list[dict]:
     path = Path(data_dir) / relative
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in required if column not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: missing column(s) {missing}")
-        rows = list(reader)
+    rows = read_text_csv(path, required).fill_null("").to_dicts()
     for number, row in enumerate(rows, start=2):
         row["_where"] = f"{path}, row {number}"
     return rows

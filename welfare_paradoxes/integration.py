@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.display import percent
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
@@ -47,7 +48,7 @@ def _problem(path: Path, row: int, column: str, value: object, expected: str) ->
 def load_themes(data_dir: str | Path, register: ExcerptRegister, surveys: dict[str, SurveyData]):
     """Read the theme rows and check every reference in them; return them as dicts."""
     path = Path(data_dir) / DISPLAYS_FILE
-    frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8").fill_null("")
+    frame = read_text_csv(path).fill_null("")
     codes = set(register.scheme["code"])
     themes = []
     for row_number, row in enumerate(frame.iter_rows(named=True), start=2):

@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from welfare_paradoxes.chapter import RECORDS_DIR
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.hashing import file_sha256
 from welfare_paradoxes.paths import DATA_DIR, LOCK_FILE, REPO_ROOT
 
@@ -28,7 +29,7 @@ _LOCK_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)", re.MULTILIN
 
 def artifact_registry(data_dir: Path = DATA_DIR) -> pl.DataFrame:
     """Return the SPEC ids the book knows, with the chapter meant to make each and its status."""
-    return pl.read_csv(data_dir / ARTIFACT_REGISTRY, infer_schema_length=0)
+    return read_text_csv(data_dir / ARTIFACT_REGISTRY, ("id", "kind", "title", "chapter", "status"))
 
 
 def implemented_ids(data_dir: Path = DATA_DIR) -> list[str]:

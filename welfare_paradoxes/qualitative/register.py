@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.design import INFORMANTS_FILE
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.attributions import (
@@ -70,15 +71,10 @@ def _where(path: Path, row: int, column: str, value: object) -> str:
 
 
 def _read(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
-    if not path.is_file():
-        raise RegisterError(f"{path}: file not found")
     try:
-        frame = pl.read_csv(path, infer_schema_length=0, encoding="utf8")
-    except pl.exceptions.PolarsError as error:
-        raise RegisterError(f"{path}: not a readable CSV file: {error}") from error
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise RegisterError(f"{path}: missing columns {missing}; expected {list(columns)}")
+        frame = read_text_csv(path, columns)
+    except (FileNotFoundError, ValueError) as error:
+        raise RegisterError(str(error)) from None
     return frame.select(columns).with_columns(pl.all().fill_null(""))
 
 
@@ -300,7 +296,7 @@ _REGISTER_SCHEMA = {
 
 
 def _informant_ids(data_dir: Path) -> dict[str, str]:
-    frame = pl.read_csv(data_dir / INFORMANTS_FILE, infer_schema_length=0)
+    frame = read_text_csv(data_dir / INFORMANTS_FILE)
     return dict(zip(frame["pseudonym"], frame["informant_id"], strict=True))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister, RegisterError, _where
 from welfare_paradoxes.qualitative.text import searchable
@@ -26,7 +27,7 @@ TRAJECTORY_STATES = ("unemployed", "fleksjob")
 
 def _read(data_dir: Path, relative: Path, integer_columns: tuple[str, ...] = ()) -> pl.DataFrame:
     path = data_dir / relative
-    frame = pl.read_csv(path, infer_schema_length=0).with_columns(pl.all().fill_null(""))
+    frame = read_text_csv(path).with_columns(pl.all().fill_null(""))
     line_count = searchable(data_dir).line_count
     for row, record in enumerate(frame.iter_rows(named=True), start=1):
         try:
