@@ -1,33 +1,41 @@
-"""Joint displays (J01, J02): each theme's survey statistic beside its excerpts and concepts.
+"""Joint displays (J01, J02): each theme's survey statistics beside its excerpts and concepts.
 
-The theme list, the items and codes each theme is read with, and the meta-inference are data
-(``data/integration/joint_displays.csv``). Everything else is computed when the book is built:
-the proportions and their intervals from the survey data, the linked excerpts from the excerpt
-register (every excerpt in the theme's lines that carries one of its codes).
+The theme list and the codes each theme is read with are data
+(``data/integration/joint_displays.csv``), and so are the *statistic links*
+(``data/integration/statistic_links.csv``): which survey item bears on a row, the thesis' words
+about how widespread the thing is, and whether the item measures those words or an aspect of
+them. Everything else is computed when the book is built: the proportions and their intervals
+from the survey data, the linked excerpts from the excerpt register, and the meta-inference by
+the book's one rule (:mod:`welfare_paradoxes.meta_inference`). The J03 display of the paradoxes
+(:mod:`welfare_paradoxes.findings`) uses the same links and the same rule.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import polars as pl
 
 from welfare_paradoxes.artifacts import Table
 from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.display import percent
+from welfare_paradoxes.meta_inference import (
+    EXTENT_THRESHOLDS,
+    RELATIONS,
+    Decision,
+    LinkedStatistic,
+    decide,
+    line_reference,
+    qualitative_wording,
+)
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 from welfare_paradoxes.survey import SurveyData
-from welfare_paradoxes.survey_statistics import (
-    Item,
-    interval_text,
-    method_key,
-    proportion_intervals,
-)
+from welfare_paradoxes.survey_statistics import Item, method_key, proportion_intervals
 from welfare_paradoxes.thesis import parse_line_ranges
 
 DISPLAYS_FILE = Path("integration") / "joint_displays.csv"
-META_INFERENCES = ("confirms", "expands", "diverges", "qualitative only")
+LINKS_FILE = Path("integration") / "statistic_links.csv"
 DISPLAY_TITLES = {
     "J01": "Joint display of analysis 1: support versus activation",
     "J02": "Joint display of analysis 2: stigma, sense of coherence and frontline steering",
@@ -36,59 +44,180 @@ SHOWN_EXCERPTS = 3
 
 
 class JointDisplayError(ValueError):
-    """A row of the joint-display file that cannot be used, with file, row, column and value."""
+    """A row of an integration data file that cannot be used, with file, row, column and value."""
 
 
-def _problem(path: Path, row: int, column: str, value: object, expected: str) -> JointDisplayError:
+def problem(path: Path, row: int, column: str, value: object, expected: str) -> JointDisplayError:
     return JointDisplayError(
         f"{path}: row {row}, column {column!r}: found {value!r}, expected {expected}"
     )
 
 
-def load_themes(data_dir: str | Path, register: ExcerptRegister, surveys: dict[str, SurveyData]):
-    """Read the theme rows and check every reference in them; return them as dicts."""
-    path = Path(data_dir) / DISPLAYS_FILE
+def split_list(cell: str) -> list[str]:
+    """A ``;``-separated cell as a list of its non-empty items."""
+    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+
+
+def check_codes(path: Path, row_number: int, cell: str, register: ExcerptRegister) -> list[str]:
+    codes = split_list(cell)
+    unknown = [code for code in codes if code not in set(register.scheme["code"])]
+    if unknown or not codes:
+        raise problem(path, row_number, "codes", unknown or "", "codes of the coding scheme")
+    return codes
+
+
+def check_qualitative_claim(path: Path, row_number: int, row: dict) -> None:
+    """The optional qualitative claim: its extent is one of the rule's when a claim is given."""
+    if bool(row["qualitative_claim"]) != bool(row["qualitative_extent"]):
+        raise problem(
+            path,
+            row_number,
+            "qualitative_extent",
+            row["qualitative_extent"],
+            "an extent exactly when a qualitative claim is given",
+        )
+    if row["qualitative_extent"] and row["qualitative_extent"] not in EXTENT_THRESHOLDS:
+        raise problem(
+            path,
+            row_number,
+            "qualitative_extent",
+            row["qualitative_extent"],
+            f"one of {list(EXTENT_THRESHOLDS)}",
+        )
+
+
+def load_links(data_dir: str | Path, surveys: dict[str, SurveyData]) -> dict[str, list[dict]]:
+    """The statistic links by row id, each checked against the codebooks."""
+    path = Path(data_dir) / LINKS_FILE
     frame = read_text_csv(path).fill_null("")
-    codes = set(register.scheme["code"])
-    themes = []
+    links: dict[str, list[dict]] = {}
     for row_number, row in enumerate(frame.iter_rows(named=True), start=2):
-        if row["display"] not in DISPLAY_TITLES:
-            raise _problem(
-                path, row_number, "display", row["display"], f"one of {list(DISPLAY_TITLES)}"
+        if row["survey"] not in surveys:
+            raise problem(path, row_number, "survey", row["survey"], f"one of {list(surveys)}")
+        codebook = surveys[row["survey"]].codebook
+        try:
+            column = codebook.column(row["variable"])
+        except KeyError:
+            raise problem(
+                path, row_number, "variable", row["variable"], "a variable of the codebook"
+            ) from None
+        row["values"] = split_list(row["values"])
+        bad = [value for value in row["values"] if value not in column.values]
+        if bad or not row["values"]:
+            raise problem(path, row_number, "values", bad, f"categories of {row['variable']}")
+        if column.measure is None:
+            raise problem(
+                path, row_number, "variable", row["variable"], "an item the thesis reports"
             )
-        if row["meta_inference"] not in META_INFERENCES:
-            raise _problem(
-                path,
-                row_number,
-                "meta_inference",
-                row["meta_inference"],
-                f"one of {META_INFERENCES}",
+        if row["relation"] not in RELATIONS:
+            raise problem(path, row_number, "relation", row["relation"], f"one of {RELATIONS}")
+        if row["extent"] not in EXTENT_THRESHOLDS:
+            raise problem(
+                path, row_number, "extent", row["extent"], f"one of {list(EXTENT_THRESHOLDS)}"
             )
-        row["codes"] = [code.strip() for code in row["codes"].split(";") if code.strip()]
-        unknown = [code for code in row["codes"] if code not in codes]
-        if unknown or not row["codes"]:
-            raise _problem(path, row_number, "codes", unknown or "", "codes of the coding scheme")
-        row["values"] = [value.strip() for value in row["values"].split(";") if value.strip()]
-        has_item = bool(row["survey"])
-        if has_item != (row["meta_inference"] != "qualitative only"):
-            raise _problem(
-                path,
-                row_number,
-                "meta_inference",
-                row["meta_inference"],
-                "'qualitative only' exactly when the row names no survey item",
-            )
-        if has_item:
-            if row["survey"] not in surveys:
-                raise _problem(path, row_number, "survey", row["survey"], f"one of {list(surveys)}")
-            column = surveys[row["survey"]].codebook.column(row["variable"])
-            bad = [value for value in row["values"] if value not in column.values]
-            if bad or not row["values"]:
-                raise _problem(path, row_number, "values", bad, f"categories of {row['variable']}")
-        row["excerpt_ranges"] = parse_line_ranges(row["excerpt_lines"])
+        if not row["claim"]:
+            raise problem(path, row_number, "claim", "", "the thesis' words the item is read with")
+        parse_line_ranges(row["claim_lines"])
         row["row"] = row_number
-        themes.append(row)
-    return themes
+        links.setdefault(row["row_id"], []).append(row)
+    return links
+
+
+class StatisticComputer:
+    """Proportions with the recommended interval, each computed once per build."""
+
+    def __init__(self, surveys: dict[str, SurveyData], method: str, n_resamples: int, seed: int):
+        self.surveys, self.method = surveys, method
+        self.n_resamples, self.seed = n_resamples, seed
+        self._cache: dict[tuple[str, str, str], dict] = {}
+
+    def proportion(self, survey: str, variable: str, value: str) -> dict:
+        key = (survey, variable, value)
+        if key not in self._cache:
+            data = self.surveys[survey]
+            column = data.codebook.column(variable)
+            labels = {category.value: category.label_en for category in column.categories}
+            label = labels[value] if column.type == "multi_select" else column.label_en
+            item = Item(variable, value, label, "", "", "", 0, 0)
+            row = proportion_intervals(data, [item], self.n_resamples, self.seed).row(0, named=True)
+            prefix = method_key(self.method)
+            self._cache[key] = {
+                "label": label,
+                "k": row["k"],
+                "n": row["n"],
+                "low": row[f"{prefix}_low"],
+                "high": row[f"{prefix}_high"],
+                "measure": column.measure,
+            }
+        return self._cache[key]
+
+    def statistics(self, links: list[dict]) -> list[LinkedStatistic]:
+        """One statistic per category of each link, ready for the rule."""
+        result = []
+        for link in links:
+            for value in link["values"]:
+                found = self.proportion(link["survey"], link["variable"], value)
+                result.append(
+                    LinkedStatistic(
+                        survey=link["survey"],
+                        label=found["label"],
+                        k=found["k"],
+                        n=found["n"],
+                        low=found["low"],
+                        high=found["high"],
+                        method=self.method,
+                        relation=link["relation"],
+                        extent=link["extent"],
+                        claim=link["claim"],
+                        claim_lines=link["claim_lines"],
+                        measure=found["measure"],
+                    )
+                )
+        return result
+
+
+def voices(register: ExcerptRegister, excerpt_ids: list[str]) -> dict[str, str]:
+    """Who speaks in ``excerpt_ids``, citizens and frontline workers apart, with counts."""
+    excerpts = register.excerpts.filter(pl.col("excerpt_id").is_in(excerpt_ids))
+    result = {}
+    for role in ("citizen", "frontline"):
+        speakers = Counter(excerpts.filter(pl.col("role") == role)["speaker"].to_list())
+        result[role] = (
+            ", ".join(f"{speaker} {count}" for speaker, count in speakers.most_common())
+            if speakers
+            else "none"
+        )
+    return result
+
+
+def speaker_count(register: ExcerptRegister, excerpt_ids: list[str]) -> int:
+    excerpts = register.excerpts.filter(pl.col("excerpt_id").is_in(excerpt_ids))
+    return excerpts["speaker"].n_unique()
+
+
+def wording_verdict(
+    decision: Decision, row: dict, register: ExcerptRegister, excerpt_ids: list[str]
+) -> str:
+    """Whether the evidence carries the thesis' wording for a row, and why, in one line."""
+    parts = []
+    if decision.verdict != "qualitative only":
+        if decision.wording_carried:
+            parts.append("the survey carries it")
+        elif any(position != "above" for position in decision.position.split("; ")):
+            parts.append("stronger than the survey shows")
+        else:
+            parts.append("the survey measures a related item only")
+    if row.get("qualitative_extent"):
+        carried, why = qualitative_wording(
+            row["qualitative_extent"], len(excerpt_ids), speaker_count(register, excerpt_ids)
+        )
+        verdict = "carried" if carried else "stronger than the evidence"
+        parts.append(
+            f"“{row['qualitative_claim']}” ({line_reference(row['qualitative_claim_lines'])}): "
+            f"{verdict}: "
+            f"{why}"
+        )
+    return "; ".join(parts)
 
 
 def linked_excerpts(register: ExcerptRegister, codes: list[str], ranges) -> pl.DataFrame:
@@ -99,26 +228,34 @@ def linked_excerpts(register: ExcerptRegister, codes: list[str], ranges) -> pl.D
     return register.find(code=codes).filter(inside).sort("first_line")
 
 
-def _statistics(theme: dict, surveys: dict[str, SurveyData], n_resamples: int, seed: int):
-    if not theme["survey"]:
-        return None
-    data = surveys[theme["survey"]]
-    column = data.codebook.column(theme["variable"])
-    labels = {category.value: category.label_en for category in column.categories}
-    items = [
-        Item(
-            theme["variable"],
-            value,
-            labels[value] if column.type == "multi_select" else column.label_en,
-            "",
-            theme["statistic_lines"],
-            "",
-            0,
-            0,
-        )
-        for value in theme["values"]
+def quoted_excerpts(register: ExcerptRegister, ids: list[str], shown: int = SHOWN_EXCERPTS) -> str:
+    """The first ``shown`` excerpts quoted short, the rest listed by id, for a page's cell."""
+    quoted = [
+        f"{excerpt_id} ({register.excerpt(excerpt_id)['speaker']}): "
+        f"“{register.short(excerpt_id, 110)}”"
+        for excerpt_id in ids[:shown]
     ]
-    return proportion_intervals(data, items, n_resamples, seed)
+    if len(ids) > shown:
+        quoted.append(f"and {len(ids) - shown} more: {', '.join(ids[shown:])}")
+    return "\n".join(quoted) if quoted else "none"
+
+
+def load_themes(data_dir: str | Path, register: ExcerptRegister) -> list[dict]:
+    """Read the theme rows and check every reference in them; return them as dicts."""
+    path = Path(data_dir) / DISPLAYS_FILE
+    frame = read_text_csv(path).fill_null("")
+    themes = []
+    for row_number, row in enumerate(frame.iter_rows(named=True), start=2):
+        if row["display"] not in DISPLAY_TITLES:
+            raise problem(
+                path, row_number, "display", row["display"], f"one of {list(DISPLAY_TITLES)}"
+            )
+        row["codes"] = check_codes(path, row_number, row["codes"], register)
+        check_qualitative_claim(path, row_number, row)
+        row["excerpt_ranges"] = parse_line_ranges(row["excerpt_lines"])
+        row["row"] = row_number
+        themes.append(row)
+    return themes
 
 
 def joint_display(
@@ -139,69 +276,57 @@ def joint_display(
     scheme = register.scheme.select("code", "label", "theorist")
     labels = dict(zip(scheme["code"], scheme["label"], strict=True))
     theorists = dict(zip(scheme["code"], scheme["theorist"], strict=True))
+    links = load_links(data_dir, surveys)
+    computer = StatisticComputer(surveys, method, n_resamples, seed)
     rows, shown = [], []
-    for theme in load_themes(data_dir, register, surveys):
+    for theme in load_themes(data_dir, register):
         if theme["display"] != display_id:
             continue
-        statistics = _statistics(theme, surveys, n_resamples, seed)
-        excerpts = linked_excerpts(register, theme["codes"], theme["excerpt_ranges"])
-        ids = excerpts["excerpt_id"].to_list()
-        quoted = [
-            f"{row['excerpt_id']} ({row['speaker']}): “{register.short(row['excerpt_id'], 110)}”"
-            for row in excerpts.head(SHOWN_EXCERPTS).iter_rows(named=True)
-        ]
-        if len(ids) > SHOWN_EXCERPTS:
-            quoted.append(
-                f"and {len(ids) - SHOWN_EXCERPTS} more: {', '.join(ids[SHOWN_EXCERPTS:])}"
-            )
-        concepts = "; ".join(f"{labels[code]} ({theorists[code]})" for code in theme["codes"])
-        if statistics is None:
-            statistic_text, item_text = "no survey item", ""
-            k = n = share = low = high = None
-        else:
-            lines = [
-                f"{row['label']}: {row['k']}/{row['n']} = {percent(row['share'])}, "
-                f"{method} {interval_text(row, method)}"
-                for row in statistics.iter_rows(named=True)
-            ]
-            statistic_text = "\n".join(lines)
-            item_text = f"{theme['survey']}: {theme['variable']} = {', '.join(theme['values'])}"
-            first = statistics.row(0, named=True)
-            key = method_key(method)
-            k, n, share = first["k"], first["n"], first["share"]
-            low, high = first[f"{key}_low"], first[f"{key}_high"]
+        statistics = computer.statistics(links.get(theme["theme_id"], []))
+        decision = decide(statistics)
+        ids = linked_excerpts(register, theme["codes"], theme["excerpt_ranges"])[
+            "excerpt_id"
+        ].to_list()
+        speaking = voices(register, ids)
+        first = statistics[0] if statistics else None
         rows.append(
             {
                 "theme_id": theme["theme_id"],
                 "theme": theme["theme"],
                 "analysis_part": theme["analysis_part"],
-                "survey_item": item_text,
-                "k": k,
-                "n": n,
-                "share": share,
-                "interval_low": low,
-                "interval_high": high,
-                "interval_method": method if statistics is not None else "",
-                "statistic_lines": theme["statistic_lines"],
+                "survey_items": "; ".join(
+                    f"{link['survey']}: {link['variable']} = {', '.join(link['values'])}"
+                    for link in links.get(theme["theme_id"], [])
+                ),
+                "k": first.k if first else None,
+                "n": first.n if first else None,
+                "share": first.k / first.n if first else None,
+                "interval_low": first.low if first else None,
+                "interval_high": first.high if first else None,
+                "interval_method": method if first else "",
+                "statistics": " | ".join(statistic.summary for statistic in statistics),
                 "excerpt_ids": "; ".join(ids),
+                "citizen_voices": speaking["citizen"],
+                "frontline_voices": speaking["frontline"],
                 "codes": "; ".join(theme["codes"]),
-                "meta_inference": theme["meta_inference"],
-                "rationale": theme["rationale"],
+                "meta_inference": decision.verdict,
+                "rule_reason": decision.reason,
+                "wording": wording_verdict(decision, theme, register, ids),
+                "reading": theme["reading"],
             }
         )
         shown.append(
             {
                 "theme": f"{theme['theme']} (part {theme['analysis_part']})",
-                "statistic": statistic_text
-                + (
-                    f"\n(thesis lines {theme['statistic_lines']})"
-                    if theme["statistic_lines"]
-                    else ""
+                "statistic": "\n".join(statistic.summary for statistic in statistics)
+                or "no survey item",
+                "excerpts": quoted_excerpts(register, ids)
+                + f"\nCitizens: {speaking['citizen']}. Frontline: {speaking['frontline']}.",
+                "concepts": "; ".join(
+                    f"{labels[code]} ({theorists[code]})" for code in theme["codes"]
                 ),
-                "excerpts": "\n".join(quoted) if quoted else "none",
-                "concepts": concepts,
-                "meta_inference": theme["meta_inference"],
-                "rationale": theme["rationale"],
+                "meta_inference": decision.verdict,
+                "rationale": f"{decision.reason} {theme['reading']}",
             }
         )
     frame = pl.DataFrame(
@@ -214,7 +339,7 @@ def joint_display(
             "interval_high": pl.Float64,
         },
     )
-    sources = [Path(data_dir) / DISPLAYS_FILE, *register.sources]
+    sources = [Path(data_dir) / DISPLAYS_FILE, Path(data_dir) / LINKS_FILE, *register.sources]
     sources += [survey.provenance.file for survey in surveys.values()]
     return Table(
         id=display_id,
@@ -226,12 +351,13 @@ def joint_display(
             "statistic": "Survey statistic (95 % interval)",
             "excerpts": "Linked excerpts",
             "concepts": "Theory concepts",
-            "meta_inference": "Meta-inference",
+            "meta_inference": "Meta-inference (by the rule)",
             "rationale": "Why",
         },
         note=(
             "Statistics are computed from the survey data when the book is built; excerpts are "
             "every excerpt of the register in the theme's part of the thesis that carries one of "
-            "its codes (ids as in T13). The meta-inference is the book's reading, not the thesis'."
+            "its codes (ids as in T13). The meta-inference is decided by the book's rule from "
+            "the interval and the thesis' wording; the reading after it is the book's."
         ),
     )

@@ -15,6 +15,10 @@ SHIPPED_DIR = REPOSITORY_ROOT / "data" / "surveys"
 SURVEYS = ("citizens", "frontline")
 TYPES = ("timestamp", "binary", "single_choice", "multi_select", "free_text", "number", "contact")
 WORDINGS = ("forms", "thesis", "reconstructed")
+# How the thesis reports a choice item's statistic: as answers to a closed question ("angiver")
+# or as counts of mentions ("nævner", "nævnt ... gange"), which suggests coded free text and is
+# only a lower bound on how many share the experience.
+MEASURES = ("closed", "mention")
 SKIP = "skip"
 
 
@@ -55,6 +59,8 @@ class Column:
     other: bool = False
     reported: tuple[Reported, ...] = ()
     note: str | None = None
+    measure: str | None = None
+    measure_evidence: str | None = None
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -138,6 +144,12 @@ def _column(entry: dict, path: Path) -> Column:
     for r in reported:
         if r.value not in (c.value for c in categories):
             raise CodebookError(f"{where}: reported value {r.value!r} is not a category")
+    measure = entry.get("measure")
+    if reported and (measure not in MEASURES or not entry.get("measure_evidence")):
+        raise CodebookError(
+            f"{where}: an item with reported statistics needs 'measure' (one of {MEASURES}) "
+            "and 'measure_evidence' (the thesis' words and lines that show it)"
+        )
     return Column(
         variable=variable,
         header=" ".join(str(entry["header"]).split()),
@@ -151,6 +163,8 @@ def _column(entry: dict, path: Path) -> Column:
         other=bool(entry.get("other", False)),
         reported=reported,
         note=entry.get("note"),
+        measure=measure,
+        measure_evidence=entry.get("measure_evidence"),
     )
 
 
