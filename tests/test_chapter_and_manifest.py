@@ -111,7 +111,9 @@ def test_manifest_refuses_ids_missing_from_the_registry(chapter, tmp_path):
 def test_registry_lists_every_spec_id_once():
     registry = manifest.artifact_registry()
     expected = (
-        [f"T{i:02d}" for i in range(1, 14)] + [f"F{i:02d}" for i in range(1, 8)] + ["J01", "J02"]
+        [f"T{i:02d}" for i in range(1, 15)]
+        + [f"F{i:02d}" for i in range(1, 9)]
+        + ["J01", "J02", "J03"]
     )
     assert sorted(registry["id"].to_list()) == sorted(expected)
     assert set(registry["status"]) <= {"implemented", "planned"}

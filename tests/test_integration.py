@@ -7,7 +7,12 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from welfare_paradoxes.integration import DISPLAYS_FILE, JointDisplayError, joint_display
+from welfare_paradoxes.integration import (
+    DISPLAYS_FILE,
+    LINKS_FILE,
+    JointDisplayError,
+    joint_display,
+)
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import load_register
 from welfare_paradoxes.survey import load_survey
@@ -80,50 +85,59 @@ def test_every_linked_excerpt_exists_carries_a_theme_code_and_lies_in_its_lines(
             assert first <= first_line[excerpt_id] <= last, (row["theme_id"], excerpt_id)
 
 
-def test_meta_inferences_agree_with_the_intervals_they_are_read_against(displays):
-    by_id = {row["theme_id"]: row for row in _rows(displays)}
-    for row in by_id.values():
-        if row["meta_inference"] == "confirms":  # "most citizens ..."
-            assert row["share"] > 0.5
-    diverging = by_id["J02-4"]  # "as compatible with a minority as with a majority"
-    assert diverging["interval_low"] < 0.5 < diverging["interval_high"]
-    assert by_id["J02-1"]["share"] < 0.5  # "a minority report changing caseworkers"
-
-
 def test_the_page_shows_the_excerpts_and_the_interval(displays):
     shown = displays["J02"].shown.row(3, named=True)
     assert "12/25 = 48.0 %, Wilson [30.0, 66.5]" in shown["statistic"]
     assert shown["excerpts"].startswith("Q2745 (Lars): “")
+    assert shown["excerpts"].endswith("Citizens: none. Frontline: Laila 4, Lars 3, Heidi 3.")
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("file", "old", "new", "message"),
     [
         (
+            DISPLAYS_FILE,
             "work_related_stress; stress_not_recognised",
             "work_related_stress; no_such_code",
-            r"row 2, column 'codes': found \['no_such_code'\]",
+            r"joint_displays.csv: row 2, column 'codes': found \['no_such_code'\]",
         ),
         (
-            ',expands,"The survey counts',
-            ',agrees,"The survey counts',
-            r"row 2, column 'meta_inference': found 'agrees'",
+            DISPLAYS_FILE,
+            "spørgeskemabesvarelser,1225,present",
+            "spørgeskemabesvarelser,1225,most",
+            r"joint_displays.csv: row 4, column 'qualitative_extent': found 'most'",
         ),
         (
-            ",1.2,,,,cross_pressure",
-            ",1.2,citizens,symptoms,Angst,cross_pressure",
-            r"row 4, column 'meta_inference'.*exactly when the row names no survey item",
+            LINKS_FILE,
+            "symptoms,Angst; Søvnproblemer,same",
+            "symptoms,Angst; Hovedpine,same",
+            r"statistic_links.csv: row 2, column 'values': found \['Hovedpine'\]",
         ),
         (
-            "symptoms,Angst; Søvnproblemer",
-            "symptoms,Angst; Hovedpine",
-            r"row 2, column 'values': found \['Hovedpine'\]",
+            LINKS_FILE,
+            "Søvnproblemer,same,",
+            "Søvnproblemer,identical,",
+            r"statistic_links.csv: row 2, column 'relation': found 'identical'",
+        ),
+        (
+            LINKS_FILE,
+            "stresssymptomer,1052-1054,common",
+            "stresssymptomer,1052-1054,many",
+            r"statistic_links.csv: row 2, column 'extent': found 'many'",
+        ),
+        (
+            LINKS_FILE,
+            "J01-2,citizens,system_help_lacking",
+            "J01-2,citizens,stress_cause",
+            r"statistic_links.csv: row 4, column 'values'",
         ),
     ],
 )
-def test_bad_rows_name_file_row_column_and_value(tmp_path, register, surveys, old, new, message):
+def test_bad_rows_name_file_row_column_and_value(
+    tmp_path, register, surveys, file, old, new, message
+):
     shutil.copytree(DATA_DIR, tmp_path / "data")
-    path = tmp_path / "data" / DISPLAYS_FILE
+    path = tmp_path / "data" / file
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
