@@ -182,3 +182,23 @@ def test_paths_outside_the_repository_show_no_machine_path(tmp_path):
     shown = relative_to_repo(tmp_path / "exports" / "citizens.csv")
     assert shown == "…/exports/citizens.csv"
     assert relative_to_repo(DATA_DIR / "surveys" / "citizens.csv") == "data/surveys/citizens.csv"
+
+
+def test_plausible_range_is_the_span_of_the_clopper_pearson_intervals():
+    counts = [(26, 39), (8, 39), (12, 25)]
+    bounds = [proportion_confint(k, n, alpha=0.05, method="beta") for k, n in counts]
+    low, high = survey_statistics.plausible_range(counts)
+    assert low == pytest.approx(min(b[0] for b in bounds))
+    assert high == pytest.approx(max(b[1] for b in bounds))
+    grid = survey_statistics.plausible_grid(counts)
+    assert grid.min() >= low and grid.max() <= high
+
+
+def test_the_recommendation_must_hold_over_both_ranges_of_p():
+    surveys = [load_survey("citizens"), load_survey("frontline")]
+    summary = survey_statistics.survey_coverage(surveys)
+    assert set(summary["p_range"]) == {"whole", "plausible"}
+    plausible_only = summary.filter(pl.col("p_range") == "plausible")
+    # Over the plausible range alone the exact BCa interval would win; near 0 and 1 it collapses.
+    assert survey_statistics.recommended_method(plausible_only) == "Exact bootstrap BCa"
+    assert survey_statistics.recommended_method(summary) == "Wilson"

@@ -28,7 +28,7 @@ import ast
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +47,16 @@ CLAIMS_FILE = Path("claims") / "claims.csv"
 INPUTS_FILE = Path("claims") / "inputs.csv"
 
 KINDS = ("survey statistic", "external input", "derived", "descriptive")
-STATUSES = ("reproduced", "input", "needs the appendices", "discrepancy")
-# Statuses a row may state by hand; the other two follow from its recomputation.
+STATUSES = (
+    "reproduced",
+    "consistent by construction",
+    "input",
+    "needs the appendices",
+    "discrepancy",
+)
+# Statuses a row may state by hand; the others follow from its recomputation. A recomputation
+# that agrees but reads a count of the reconstructed surveys is "consistent by construction":
+# the reconstruction was built to match that count, so on it the check cannot fail.
 STATED_STATUSES = ("input", "needs the appendices")
 
 # The abstract (lines 1-55) is in English: "to" there is a preposition, not the Danish "two".
@@ -310,8 +318,11 @@ class Inputs:
     defining_line: dict[str, int]
 
 
-def ledger_inputs(data_dir: Path, counts: Mapping[str, int] | None = None) -> Inputs:
-    """Thesis counts (``inputs.csv``), overridden by ``counts`` from data; the tax model's values;
+def ledger_inputs(
+    data_dir: Path, counts: Mapping[str, int] | None = None, constructed: Iterable[str] = ()
+) -> Inputs:
+    """Thesis counts (``inputs.csv``), overridden by ``counts`` from data (those named in
+    ``constructed`` come from a reconstruction built to match them); the tax model's values;
     the societal cost figures; counts from the design data files."""
     values, origin, defining_line = {}, {}, {}
     path = data_dir / INPUTS_FILE
@@ -319,10 +330,12 @@ def ledger_inputs(data_dir: Path, counts: Mapping[str, int] | None = None) -> In
         values[row["name"]] = _to_number(row["value"], path, number, "value")
         origin[row["name"]] = "thesis"
         defining_line[row["name"]] = int(_to_number(row["line"], path, number, "line"))
+    constructed = set(constructed)
     for name, count in (counts or {}).items():
         if name not in values:
             raise ValueError(f"count {name!r} is not an input of {path}")
-        values[name], origin[name] = float(count), "data"
+        values[name] = float(count)
+        origin[name] = "reconstruction" if name in constructed else "data"
     for name, value in economics.model_values(data_dir).items():
         values[name], origin[name] = value, "model"
     for name, value in economics.cost_figures(data_dir).items():
@@ -464,16 +477,22 @@ def _multiset_difference(first: list[str], second: list[str]) -> list[str]:
 
 
 def ledger(
-    data_dir: str | Path = DATA_DIR, counts: Mapping[str, int] | None = None
+    data_dir: str | Path = DATA_DIR,
+    counts: Mapping[str, int] | None = None,
+    constructed: Iterable[str] = (),
 ) -> pl.DataFrame:
-    """Every ledger row with its recomputed value and status, evaluated now."""
+    """Every ledger row with its recomputed value and status, evaluated now.
+
+    ``constructed`` names the ``counts`` read from a reconstruction: a row that agrees only
+    through one of them is consistent by construction, not reproduced.
+    """
     data_dir = Path(data_dir)
     thesis = load_thesis(data_dir)
     text = "\n".join(thesis.lines)
     kept, _ = classify_candidates(text)
     rows = load_claims(data_dir)
     check_coverage(rows, kept, thesis.lines)
-    inputs = ledger_inputs(data_dir, counts)
+    inputs = ledger_inputs(data_dir, counts, constructed)
 
     def span(first, last):
         return thesis.span(int(first), int(last))
@@ -504,6 +523,10 @@ def ledger(
                 )
                 status, difference = judge(recomputed, low, high, tolerance, row["comparison"])
                 basis = _basis(row["recompute"], inputs)
+                if status == "reproduced" and "reconstruction" in _origins(
+                    row["recompute"], inputs
+                ):
+                    status = "consistent by construction"
         records.append(
             {
                 "claim_id": row["claim_id"],
@@ -541,15 +564,20 @@ def ledger(
     )
 
 
-def _basis(expression: str, inputs: Inputs) -> str:
+def _origins(expression: str, inputs: Inputs) -> list[str]:
     names = sorted(set(re.findall(r"[A-Za-z_]\w*", expression)) & set(inputs.values))
-    origins = sorted({inputs.origin[name] for name in names}) or ["thesis text"]
+    return sorted({inputs.origin[name] for name in names})
+
+
+def _basis(expression: str, inputs: Inputs) -> str:
     labels = {
         "thesis": "thesis counts",
         "data": "data files",
+        "reconstruction": "reconstructed survey (built to match the thesis)",
         "model": "tax model",
         "source": "cited source",
     }
+    origins = _origins(expression, inputs) or ["thesis text"]
     return ", ".join(labels.get(origin, origin) for origin in origins)
 
 
@@ -603,6 +631,15 @@ SURVEY_COUNT_INPUTS = {
 SURVEY_SIZE_INPUTS = {"citizen_n": "citizens", "frontline_n": "frontline"}
 
 
+def reconstructed_counts(surveys: Mapping[str, SurveyData]) -> set[str]:
+    """The names of ``survey_counts`` whose survey is a reconstruction built to match them."""
+    return {
+        name
+        for name, (survey, _, _) in SURVEY_COUNT_INPUTS.items()
+        if surveys[survey].reconstructed
+    } | {name for name, survey in SURVEY_SIZE_INPUTS.items() if surveys[survey].reconstructed}
+
+
 def survey_counts(surveys: Mapping[str, SurveyData]) -> dict[str, int]:
     """The ledger's survey counts computed from the survey data (``{"citizens": ..., ...}``)."""
     counts = {
@@ -617,10 +654,12 @@ def claims_table(
     data_dir: str | Path = DATA_DIR,
     counts: Mapping[str, int] | None = None,
     count_sources: tuple[Path, ...] = (),
+    constructed: Iterable[str] = (),
 ) -> Table:
-    """T10: the claims ledger; ``counts`` (read from ``count_sources``) replace thesis counts."""
+    """T10: the claims ledger; ``counts`` (read from ``count_sources``) replace thesis counts,
+    and those named in ``constructed`` come from a reconstruction built to match them."""
     data_dir = Path(data_dir)
-    frame = ledger(data_dir, counts)
+    frame = ledger(data_dir, counts, constructed)
     frame = frame.with_columns(
         pl.col("line").cast(pl.String).alias("line_shown"),
         pl.col("recomputed")
@@ -665,8 +704,9 @@ def claims_table(
         note=(
             "Recomputed values are evaluated when the book is built; 'reproduced' means the "
             "printed figure agrees within half a unit of its last digit (or a stated rounding for "
-            "'ca.' amounts), or lies in the printed range. Percentages use a decimal comma as "
-            "printed in the thesis."
+            "'ca.' amounts), or lies in the printed range; 'consistent by construction' means it "
+            "agrees through a count of the reconstructed surveys, which were built to match the "
+            "thesis. Percentages use a decimal comma as printed in the thesis."
         ),
     )
 

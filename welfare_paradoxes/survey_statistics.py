@@ -164,6 +164,16 @@ def computed_intervals(
     return pl.DataFrame(columns), compute
 
 
+def count_check_status(data: SurveyData) -> str:
+    """What agreement with the thesis' counts means for ``data``, for a page's prose."""
+    if data.reconstructed:
+        return (
+            "consistent by construction: the reconstruction was built to match them, so only "
+            "the real export can reproduce them"
+        )
+    return "reproduced: counted in the real answers"
+
+
 def proportions_table(
     table_id: str,
     title: str,
@@ -209,6 +219,12 @@ def proportions_table(
     )
 
 
+MEASURE_TEXT = {
+    "closed": "reported as answers to a closed question",
+    "mention": "reported as mentions: a lower bound",
+}
+
+
 def codebook_table(surveys: list[SurveyData]) -> Table:
     """T04: every column of both surveys' codebooks, with its reported statistic and origin."""
     rows = []
@@ -217,6 +233,8 @@ def codebook_table(surveys: list[SurveyData]) -> Table:
             reported = "; ".join(
                 f"{r.value}: {r.k}/{r.n} ({r.claim}, line {r.lines})" for r in column.reported
             )
+            if column.measure:
+                reported += f"\n{MEASURE_TEXT[column.measure]}"
             wording = column.wording + (
                 f" (lines {column.wording_lines})" if column.wording_lines else ""
             )
@@ -232,6 +250,8 @@ def codebook_table(surveys: list[SurveyData]) -> Table:
                     "reported": reported,
                     "wording": wording,
                     "personal": column.personal,
+                    "measure": column.measure or "",
+                    "measure_evidence": column.measure_evidence or "",
                     "data_status": data.provenance.status,
                 }
             )
@@ -254,7 +274,10 @@ def codebook_table(surveys: list[SurveyData]) -> Table:
             "Wording from: forms = a column Google Forms adds; thesis = the question as the thesis "
             "quotes it; reconstructed = the thesis names the item but not its wording, and the "
             "text is written to match its description. Personal columns (contact details) are "
-            "dropped when the export is read and never reach a page."
+            "dropped when the export is read and never reach a page. Where the thesis reports "
+            "an item as mentions ('nævner', 'nævnt ... gange'), it was probably coded from free "
+            "text, and the count is a lower bound on how many share the experience; the CSV "
+            "gives the thesis' words that show how each item is reported."
         ),
     )
 
@@ -286,8 +309,24 @@ COVERAGE_LABELS = {
 COVERAGE_GRID = np.linspace(0.01, 0.99, 981)
 
 
-def coverage_summary(sample_sizes: tuple[int, ...], level: float = LEVEL) -> pl.DataFrame:
-    """Exact coverage of each interval method over ``COVERAGE_GRID``, per sample size.
+def plausible_range(counts: list[tuple[int, int]], level: float = LEVEL) -> tuple[float, float]:
+    """The true proportions the observed counts make plausible: from the lowest lower bound to
+    the highest upper bound of their Clopper-Pearson intervals (exact, never too short)."""
+    bounds = [kernels.analytic_ci(k, n, "clopper-pearson", level) for k, n in counts]
+    return min(float(low) for low, _ in bounds), max(float(high) for _, high in bounds)
+
+
+def plausible_grid(counts: list[tuple[int, int]], level: float = LEVEL) -> np.ndarray:
+    """``COVERAGE_GRID`` restricted to ``plausible_range(counts)``."""
+    low, high = plausible_range(counts, level)
+    return COVERAGE_GRID[(COVERAGE_GRID >= low) & (COVERAGE_GRID <= high)]
+
+
+def coverage_summary(
+    sample_sizes: tuple[int, ...], level: float = LEVEL, grid: np.ndarray = COVERAGE_GRID
+) -> pl.DataFrame:
+    """Exact coverage of each interval method over ``grid`` (all of ``COVERAGE_GRID`` unless
+    another is given), per sample size.
 
     Columns: n, method, mean and minimum coverage over the grid, the share of the grid where
     coverage falls below ``level - 0.02``, and the mean expected length of the interval.
@@ -295,7 +334,7 @@ def coverage_summary(sample_sizes: tuple[int, ...], level: float = LEVEL) -> pl.
     rows = []
     for n in sample_sizes:
         for method in COVERAGE_METHODS:
-            result = kernels.coverage(n, COVERAGE_GRID, method, level=level)
+            result = kernels.coverage(n, grid, method, level=level)
             rows.append(
                 {
                     "n": n,
@@ -309,13 +348,39 @@ def coverage_summary(sample_sizes: tuple[int, ...], level: float = LEVEL) -> pl.
     return pl.DataFrame(rows)
 
 
+def reported_counts(surveys: list[SurveyData]) -> list[tuple[int, int]]:
+    """Every (k, n) the thesis reports for the surveys' items, as their codebooks record it."""
+    return [
+        (reported.k, reported.n)
+        for data in surveys
+        for column in data.codebook.columns
+        for reported in column.reported
+    ]
+
+
+def survey_coverage(surveys: list[SurveyData], level: float = LEVEL) -> pl.DataFrame:
+    """Exact coverage at the surveys' sample sizes over two ranges of p (column ``p_range``):
+    the whole grid, and the values the reported counts make plausible (``plausible_range``)."""
+    sizes = tuple(sorted({data.codebook.n_reported for data in surveys}))
+    counts = reported_counts(surveys)
+    return pl.concat(
+        [
+            coverage_summary(sizes, level).with_columns(p_range=pl.lit("whole")),
+            coverage_summary(sizes, level, plausible_grid(counts, level)).with_columns(
+                p_range=pl.lit("plausible")
+            ),
+        ]
+    )
+
+
 def recommended_method(summary: pl.DataFrame, tolerance: float = 0.01) -> str:
     """The interval to report: on average at nominal coverage, and rarely far below it.
 
     Candidates are the methods whose mean coverage is within ``tolerance`` of nominal at every
-    sample size (a method that is conservative on average wastes width; one that falls short
-    on average misleads). Among them, the fewest true proportions with coverage more than two
-    points below nominal wins, then the shorter mean length.
+    sample size and on every range of p the summary holds (a method that is conservative on
+    average wastes length; one that falls short on average misleads). Among them, the fewest
+    true proportions with coverage more than two points below nominal wins, then the shorter
+    mean length.
     """
     ranked = (
         summary.group_by("method")
@@ -358,7 +423,8 @@ def coverage_table(summary: pl.DataFrame) -> Table:
         },
         note=(
             f"Coverage = probability that the interval contains the true proportion p, computed "
-            f"exactly over {COVERAGE_GRID.size} values of p from 0.01 to 0.99 (no simulation)."
+            f"exactly over the grid of {COVERAGE_GRID.size} values of p from 0.01 to 0.99 (no "
+            "simulation). Mean length in percentage points."
         ),
     )
 

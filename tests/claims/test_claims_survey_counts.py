@@ -35,6 +35,22 @@ def test_every_recomputable_survey_statistic_reproduces_from_the_data():
     assert set(survey_rows["status"]) == {"reproduced"}
 
 
+def test_on_the_reconstruction_the_survey_rows_are_consistent_by_construction():
+    surveys = _surveys()
+    assert all(survey.reconstructed for survey in surveys.values())
+    ledger = claims.ledger(
+        counts=claims.survey_counts(surveys), constructed=claims.reconstructed_counts(surveys)
+    )
+    survey_rows = ledger.filter(
+        (pl.col("kind") == "survey statistic") & (pl.col("recompute") != "")
+    )
+    assert set(survey_rows["status"]) == {"consistent by construction"}
+    assert "reconstructed survey" in survey_rows["basis"][0]
+    # Rows that read no survey count keep their own status.
+    others = ledger.filter(pl.col("kind") != "survey statistic")
+    assert "consistent by construction" not in set(others["status"])
+
+
 def test_a_count_that_differs_in_the_data_is_a_discrepancy():
     counts = claims.survey_counts(_surveys()) | {"postponed_sick_leave": 22}
     ledger = claims.ledger(counts=counts)
