@@ -87,6 +87,20 @@ def test_citation_counts_of_part_2_2_match_a_hand_count():
     }
 
 
+def test_theorist_columns_count_the_quotes_read_with_their_concepts():
+    # Hand count: part 1.1 (lines 1015-1197) quotes five survey answers (lines 1062, 1062,
+    # 1084, 1090, 1097), all read as work-related stress (Hein; Andersen), and no interview.
+    counts = {
+        (row["analysis_part"], row["theorist"]): row
+        for row in design.framework_table().frame.iter_rows(named=True)
+    }
+    hein = counts[("1.1", "Hein")]
+    assert (hein["quotes_citizen_interview"], hein["quotes_frontline_interview"]) == (0, 0)
+    assert hein["quotes_citizen_survey"] == 5
+    lipsky = counts[("2.2", "Michael Lipsky")]
+    assert lipsky["quotes_citizen_interview"] == lipsky["quotes_citizen_survey"] == 0
+
+
 def test_parts_citing_only_citizens():
     assert design.parts_citing_only_citizens() == ["2.1"]
 

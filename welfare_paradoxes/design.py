@@ -184,8 +184,45 @@ def _source_column(source: str) -> str:
     return "cites_" + source.replace(" ", "_") + "s"
 
 
+def theorist_quote_counts(data_dir: str | Path = DATA_DIR) -> pl.DataFrame:
+    """Per row of the framework, the quotes of the part that the thesis reads with one of the
+    theorist's concepts (codes of the excerpt register), counted by empirical source."""
+    from welfare_paradoxes.qualitative.register import load_register
+
+    data_dir = Path(data_dir)
+    register = load_register(data_dir)
+    framework = read_data_csv(data_dir, FRAMEWORK_FILE)
+    parts = read_data_csv(
+        data_dir, ANALYSIS_PARTS_FILE, integer_columns=("first_line", "last_line")
+    )
+    span = {row["analysis_part"]: row for row in parts.iter_rows(named=True)}
+    rows = []
+    for row in framework.iter_rows(named=True):
+        surname = row["theorist"].split()[-1]
+        codes = register.scheme.filter(pl.col("theorist").str.contains(surname, literal=True))
+        part = span[row["analysis_part"]]
+        quotes = register.find(code=codes["code"].to_list()).filter(
+            (pl.col("first_line") >= part["first_line"])
+            & (pl.col("last_line") <= part["last_line"])
+        )
+        counted = Counter(quotes["source"].to_list())
+        rows.append(
+            {"analysis_part": row["analysis_part"], "theorist": row["theorist"]}
+            | {_quote_column(source): counted.get(source, 0) for source in EMPIRICAL_SOURCES}
+        )
+    return pl.DataFrame(
+        rows,
+        schema={"analysis_part": pl.String, "theorist": pl.String}
+        | {_quote_column(source): pl.Int64 for source in EMPIRICAL_SOURCES},
+    )
+
+
+def _quote_column(source: str) -> str:
+    return "quotes_" + source.replace(" ", "_")
+
+
 def framework_table(data_dir: str | Path = DATA_DIR) -> Table:
-    """T03: analysis part x theorist x concepts x the empirical sources the part cites."""
+    """T03: analysis part x theorist x concepts x the quotes each theorist is applied to."""
     data_dir = Path(data_dir)
     framework = read_data_csv(data_dir, FRAMEWORK_FILE)
     parts = read_data_csv(data_dir, ANALYSIS_PARTS_FILE)
@@ -195,14 +232,14 @@ def framework_table(data_dir: str | Path = DATA_DIR) -> Table:
             f"{data_dir / FRAMEWORK_FILE}: analysis part {sorted(unknown)} is not in "
             f"{data_dir / ANALYSIS_PARTS_FILE}"
         )
-    counts = source_citation_counts(data_dir)
-    frame = framework.join(counts, on="analysis_part", how="left").select(
+    counts = theorist_quote_counts(data_dir)
+    frame = framework.join(counts, on=["analysis_part", "theorist"], how="left").select(
         "analysis_part",
         "part_title_en",
         "theorist",
         "work_cited",
         "concepts",
-        *counts.columns[1:],
+        *counts.columns[2:],
         "thesis_lines",
     )
     return Table(
@@ -213,19 +250,23 @@ def framework_table(data_dir: str | Path = DATA_DIR) -> Table:
             data_dir / FRAMEWORK_FILE,
             data_dir / ANALYSIS_PARTS_FILE,
             data_dir / THESIS_FILE,
+            data_dir / "excerpts" / "excerpts.csv",
+            data_dir / "excerpts" / "codes.csv",
+            data_dir / "excerpts" / "excerpt_codes.csv",
         ),
         labels={
             "analysis_part": "Part",
             "part_title_en": "Analysis part",
             "work_cited": "Cited as",
-            "cites_citizen_interviews": "Citizen interviews",
-            "cites_frontline_interviews": "Frontline interviews",
-            "cites_citizen_surveys": "Citizen survey",
-            "cites_frontline_surveys": "Frontline survey",
+            "quotes_citizen_interview": "Citizen interviews",
+            "quotes_frontline_interview": "Frontline interviews",
+            "quotes_citizen_survey": "Citizen survey",
+            "quotes_frontline_survey": "Frontline survey",
         },
         note=(
             "Theorists and concepts as the thesis introduces them for each analysis part; the four "
-            "source columns count the appendix citations (Bilag 1-3, 4-6, 7 and 8) inside the "
-            "part, computed from the thesis text."
+            "source columns count the quotes of the part that the thesis reads with one of the "
+            "theorist's concepts (the codes of the excerpt register, T13), by where the quote "
+            "comes from."
         ),
     )
