@@ -1,7 +1,5 @@
 """The survey chapters' computations against the thesis, scipy and statsmodels."""
 
-import shutil
-
 import numpy as np
 import polars as pl
 import pytest
@@ -138,17 +136,16 @@ def test_codebook_table_lists_both_surveys_with_their_reported_counts(citizens, 
     assert set(part.frame["survey"]) == {"frontline"}
 
 
-def test_a_joint_analysis_is_refused_on_reconstructed_data_and_runs_on_raw(citizens, tmp_path):
+def test_a_joint_analysis_is_refused_on_reconstructed_data_and_runs_on_raw(
+    citizens, tmp_path, raw_copy
+):
     refusal = survey_statistics.joint_analysis(
         citizens, "postponed_sick_leave", "system_help_lacking"
     )
     assert isinstance(refusal, str) and "reconstruction" in refusal
-    raw = tmp_path / "citizens.csv"
-    shutil.copy(DATA_DIR / "surveys" / "citizens.csv", raw)
-    lines = raw.read_text(encoding="utf-8").splitlines(keepends=True)
-    raw.write_text("".join(lines[:-1]), encoding="utf-8")  # one answer fewer: not the shipped file
+    raw_copy("citizens", tmp_path, drop_last=1)
     data = load_survey("citizens", tmp_path)
-    assert not data.reconstructed
+    assert data.raw
     table = survey_statistics.joint_analysis(data, "postponed_sick_leave", "system_help_lacking")
     assert isinstance(table, CrossTable)
     shown = table.counts.select(pl.exclude("postponed_sick_leave")).to_numpy()

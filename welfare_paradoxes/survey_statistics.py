@@ -166,12 +166,14 @@ def computed_intervals(
 
 def count_check_status(data: SurveyData) -> str:
     """What agreement with the thesis' counts means for ``data``, for a page's prose."""
+    if data.raw:
+        return "reproduced: counted in the real answers"
     if data.reconstructed:
         return (
             "consistent by construction: the reconstruction was built to match them, so only "
             "the real export can reproduce them"
         )
-    return "reproduced: counted in the real answers"
+    return "unverified: counted in an export that is not declared raw"
 
 
 def proportions_table(
@@ -200,7 +202,7 @@ def proportions_table(
         ],
         pl.format("{} (line {})", "claim", "thesis_lines").alias("thesis"),
     )
-    provenance = "reconstructed export" if data.reconstructed else "raw export"
+    provenance = f"{data.provenance.status} export"
     labels = {"label": "Item", "count": "k/n", "percent": "%", "thesis": "Claim"}
     labels |= {m.key: m.label for m in INTERVAL_METHODS}
     method_note = (

@@ -186,18 +186,15 @@ def test_personal_data_in_a_built_page_fails_the_build_and_removes_the_pages(bui
     assert not (build_dir / "_build" / "html").exists()
 
 
-def test_a_folder_of_raw_exports_builds_the_whole_book(builds, tmp_path):
+def test_a_folder_of_raw_exports_builds_the_whole_book(builds, tmp_path, raw_copy):
     """`make book DATA_DIR=...`: a raw export replaces the reconstruction in every chapter."""
     raw = tmp_path / "exports"
-    raw.mkdir()
-    rows = (REPO_ROOT / "data" / "surveys" / "citizens.csv").read_text(encoding="utf-8")
-    lines = rows.splitlines()
-    # Changing one answer makes it a different file from the reconstruction: a raw export.
+    citizens = raw_copy("citizens", raw)  # real-looking times, declared raw
+    raw_copy("frontline", raw)
+    lines = citizens.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace(",Nej,", ",Ja,", 1)
-    planted = lines[2].rsplit(",", 2)[0] + ",borger@example.dk,"
-    lines[2] = planted
-    (raw / "citizens.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    shutil.copy(REPO_ROOT / "data" / "surveys" / "frontline.csv", raw / "frontline.csv")
+    lines[2] = lines[2].rsplit(",", 2)[0] + ",borger@example.dk,"
+    citizens.write_text("\n".join(lines) + "\n", encoding="utf-8")
     build_dir = CHECK_DIR / "raw"
     result = run_build(build_dir, "--data-dir", str(raw))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -206,3 +203,22 @@ def test_a_folder_of_raw_exports_builds_the_whole_book(builds, tmp_path):
     manifest = (build_dir / "manifest.json").read_text()
     assert "…/exports/citizens.csv" in manifest and str(tmp_path) not in manifest
     assert "borger@example.dk" not in page
+    ledger = (build_dir / "tables" / "T10.csv").read_text(encoding="utf-8")
+    assert "consistent by construction" not in ledger  # real answers reproduce the counts
+
+
+def test_an_undeclared_folder_of_exports_is_refused_by_name(builds, tmp_path, raw_copy):
+    exports = tmp_path / "exports"
+    citizens = raw_copy("citizens", exports)
+    raw_copy("frontline", exports)
+    (exports / "provenance.yml").unlink()
+    # Other answers than the reconstruction's: every closed Ja/Nej answer flipped.
+    text = citizens.read_text(encoding="utf-8")
+    flipped = text.replace(",Ja,", ",\0,").replace(",Nej,", ",Ja,").replace(",\0,", ",Nej,")
+    citizens.write_text(flipped, encoding="utf-8")
+    build_dir = CHECK_DIR / "undeclared"
+    result = run_build(build_dir, "--data-dir", str(exports), "--only", "citizen_survey")
+    assert result.returncode != 0
+    assert "notebooks/citizen_survey.md: cell" in result.stderr
+    assert "citizens.csv" in result.stderr and "'status: raw'" in result.stderr
+    assert not (build_dir / "_build" / "html").exists()

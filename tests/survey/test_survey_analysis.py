@@ -21,12 +21,14 @@ PAIRS = [("Ja", "Ja")] * 7 + [("Ja", "Nej")] * 2 + [("Nej", "Ja")] * 4 + [("Nej"
 
 
 @pytest.fixture
-def raw_citizens(tmp_path, citizens_rows, write_csv):
-    header, shipped = citizens_rows
+def raw_citizens(tmp_path, citizens_rows, write_csv, declare_raw, real_times):
+    header, _ = citizens_rows
+    declare_raw(tmp_path)
     body = []
+    times = real_times(len(PAIRS))
     for number, (lacking, postponed) in enumerate(PAIRS):
         row = ["" for _ in header]
-        row[0] = shipped[number][0]
+        row[0] = times[number]
         row[1] = "Angst, Hjertebanken" if number < 5 else "Angst"
         row[3], row[5], row[6] = lacking, "", postponed
         body.append(row)

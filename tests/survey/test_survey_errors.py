@@ -402,3 +402,8 @@ def test_survey_repeated_submission_is_a_warning(tmp_path, frontline_rows, write
         ),
     )
     assert load_survey("frontline").warnings == ()
+    described = load_export(tmp_path / "frontline.csv", "frontline")
+    assert "Warning: rows 20 repeat an earlier submission's answers (kept;" in (
+        described.describe()
+    )
+    assert described.frame.height == len(body)  # nothing dropped

@@ -35,6 +35,16 @@ def test_survey_personal_columns_never_survive_loading(tmp_path, survey, request
     assert data.provenance.dropped_personal == ("contact_email", "contact_phone")
 
 
+@pytest.mark.parametrize("header_text", ["E-mailadresse", "Email Address"])
+def test_forms_own_email_column_is_dropped_unread(tmp_path, frontline_rows, write_csv, header_text):
+    header, body = frontline_rows
+    header = [header[0], header_text, *header[1:]]
+    body = [[row[0], f"person{n}@example.dk", *row[1:]] for n, row in enumerate(body)]
+    data = load_export(write_csv(tmp_path / "frontline.csv", header, body), "frontline")
+    assert "example.dk" not in everything_as_text(data.frame)
+    assert header_text in data.provenance.dropped_personal
+
+
 def test_survey_exports_without_contact_columns_are_fine(tmp_path, frontline_rows, write_csv):
     header, body = frontline_rows
     data = load_export(
@@ -63,15 +73,30 @@ def test_survey_undecodable_contact_detail_is_withheld(tmp_path, frontline_rows,
     assert "example.dk" not in str(caught.value)
 
 
-def test_survey_raw_export_is_found_by_its_name(tmp_path, frontline_rows, write_csv):
-    header, body = frontline_rows
-    body = [list(row) for row in body]
-    body[0][1] = "Nej"  # no longer the reconstruction
-    write_csv(tmp_path / "frontline.csv", header, body)
+def test_survey_raw_export_is_found_by_its_name(tmp_path, raw_copy):
+    raw_copy("frontline", tmp_path)
     data = load_survey("frontline", tmp_path)
     assert data.provenance.status == "raw"
     assert data.provenance.source == "frontline.csv"
-    assert not data.reconstructed
+    assert data.raw and not data.reconstructed
+    assert "declared raw" in data.provenance.note
+
+
+def test_survey_undeclared_export_is_read_but_refused_for_the_book(
+    tmp_path, citizens_rows, write_csv, real_times
+):
+    header, body = citizens_rows
+    # Other respondents: every column's answers rotated by its own offset, new times.
+    columns = [[row[c] for row in body] for c in range(len(header))]
+    columns = [column[c:] + column[:c] for c, column in enumerate(columns)]
+    columns[0] = real_times(len(body))
+    path = write_csv(
+        tmp_path / "citizens.csv", header, [list(r) for r in zip(*columns, strict=True)]
+    )
+    data = load_export(path, "citizens")  # what `make validate` reads
+    assert data.provenance.status == "undeclared" and not data.raw
+    with pytest.raises(SurveyError, match=r"citizens.csv.*'status: raw'"):
+        load_survey("citizens", tmp_path)
 
 
 def test_survey_raw_export_is_found_by_its_headers(
@@ -102,11 +127,38 @@ def test_survey_mapping_file_in_the_folder_is_used(tmp_path, frontline_rows, wri
     assert data.frame.equals(load_survey("frontline").frame)
 
 
-def test_survey_copied_reconstruction_stays_reconstructed(tmp_path, survey_dir):
+def test_survey_copied_reconstruction_stays_reconstructed(tmp_path, survey_dir, declare_raw):
     shutil.copy(survey_dir / "citizens.csv", tmp_path / "citizens.csv")
+    declare_raw(tmp_path)  # a declaration does not make the reconstruction real
     data = load_survey("citizens", tmp_path)
     assert data.reconstructed
-    assert "copy of the shipped file" in data.provenance.note
+    assert "Recognised by its content: 39 of its 39 submission times" in data.provenance.note
+
+
+@pytest.mark.parametrize("survey", ["citizens", "frontline"])
+def test_a_re_formatted_reconstruction_is_still_recognised(
+    tmp_path, survey, request, write_csv, forms_time
+):
+    """A spreadsheet's round trip: Danish dates, ';', a BOM, CRLF, rows sorted another way."""
+    header, body = request.getfixturevalue(f"{survey}_rows")
+    danish = [
+        [forms_time(row[0]).strftime("%d-%m-%Y %H:%M:%S"), *row[1:]] for row in reversed(body)
+    ]
+    write_csv(tmp_path / f"{survey}.csv", header, danish, delimiter=";", bom=True)
+    data = load_survey(survey, tmp_path)
+    assert data.reconstructed, data.provenance.note
+
+
+def test_a_reconstruction_with_new_times_is_recognised_by_its_answers(
+    tmp_path, citizens_rows, write_csv, real_times
+):
+    header, body = citizens_rows
+    body = [[time, *row[1:]] for time, row in zip(real_times(len(body)), body, strict=True)]
+    body[0][3] = "Nej" if body[0][3] == "Ja" else "Ja"  # one answer changed as well
+    path = write_csv(tmp_path / "citizens.csv", header, body)
+    data = load_export(path, "citizens")
+    assert data.reconstructed
+    assert "38 of its rows are rows of the shipped reconstruction" in data.provenance.note
 
 
 def test_survey_provenance_describes_itself():

@@ -21,8 +21,13 @@ def require_raw(data: SurveyData, purpose: str) -> None:
             f"{purpose} needs the real {data.survey} survey export: it joins answers within "
             f"respondents, but {data.provenance.source} is a reconstruction whose rows are "
             "not people (each item's answers are an independent permutation that only "
-            "reproduces the thesis' counts). Build with the raw exports: "
+            "matches the thesis' counts). Build with the raw exports: "
             "make book DATA_DIR=<folder with the Google Forms exports>."
+        )
+    if not data.raw:
+        raise ReconstructedDataError(
+            f"{purpose} needs an export declared raw: {data.provenance.source} is not the "
+            "reconstruction, but no provenance.yml beside it says 'status: raw'."
         )
 
 

@@ -20,6 +20,10 @@ WORDINGS = ("forms", "thesis", "reconstructed")
 # only a lower bound on how many share the experience.
 MEASURES = ("closed", "mention")
 SKIP = "skip"
+# The column Google Forms adds itself when a form collects e-mail addresses ("Collect email
+# addresses"), in the languages a Danish form is exported in. It is personal data whatever the
+# codebook says: dropped when the export is read, never typed or echoed.
+FORMS_PERSONAL_HEADERS = ("e-mailadresse", "e-mail-adresse", "mailadresse", "email address")
 
 
 def normalise_header(text: str) -> str:

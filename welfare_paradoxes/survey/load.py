@@ -1,12 +1,17 @@
 """Load a survey with its codebook and provenance: the shipped reconstruction or a raw export.
 
-A folder is told apart as reconstructed by its ``provenance.yml`` (written by
-:mod:`welfare_paradoxes.survey.reconstruct`); an export elsewhere is raw unless its content
-is the shipped reconstruction, so a copied reconstruction never passes for real answers.
+An export is *reconstructed* when it is the shipped file (its folder's ``provenance.yml``, written
+by :mod:`welfare_paradoxes.survey.reconstruct`, says so) or when its answers are the
+reconstruction's, whatever a spreadsheet did to the formatting (separator, BOM, line endings,
+date formats, row order): at least half of its rows are rows of the reconstruction. An export is
+*raw* only when its user declares it, with a ``provenance.yml`` beside it that says
+``status: raw``; any other export is *undeclared*. Only raw data switch on joint analyses, so the
+reconstruction never passes for real answers.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,7 +21,7 @@ import yaml
 
 from .codebook import SHIPPED_DIR, SURVEYS, Codebook, load_codebook, load_mapping, normalise_header
 from .problems import Problem, SurveyError
-from .reader import CSV_SUFFIXES, XLSX_SUFFIXES, read_export, read_table
+from .reader import CSV_SUFFIXES, RESPONDENT, XLSX_SUFFIXES, read_export, read_table
 
 PROVENANCE_FILE = "provenance.yml"
 MAPPING_FILES = ("mapping.yml", "mapping.yaml")
@@ -25,7 +30,7 @@ MAPPING_FILES = ("mapping.yml", "mapping.yaml")
 @dataclass(frozen=True)
 class Provenance:
     survey: str
-    status: Literal["reconstructed", "raw"]
+    status: Literal["reconstructed", "raw", "undeclared"]
     source: str  # the export's path relative to the data folder
     sha256: str
     file_format: str
@@ -39,6 +44,10 @@ class Provenance:
     @property
     def reconstructed(self) -> bool:
         return self.status == "reconstructed"
+
+    @property
+    def raw(self) -> bool:
+        return self.status == "raw"
 
     def describe(self) -> str:
         """One line for a chapter's provenance box."""
@@ -65,11 +74,29 @@ class SurveyData:
     def reconstructed(self) -> bool:
         return self.provenance.reconstructed
 
+    @property
+    def raw(self) -> bool:
+        return self.provenance.raw
+
+    def describe(self) -> str:
+        """The provenance line, with any warning about the rows (a submission sent twice)."""
+        text = self.provenance.describe()
+        if self.warnings:
+            rows = ", ".join(str(warning.row) for warning in self.warnings)
+            text += (
+                f" Warning: rows {rows} repeat an earlier submission's answers (kept; check "
+                "whether they were sent twice)."
+            )
+        return text
+
 
 def load_survey(
     survey: str, data_dir: Path | str | None = None, mapping: Path | str | None = None
 ) -> SurveyData:
     """Load one survey: the shipped reconstruction, or the raw export found in ``data_dir``.
+
+    An export in ``data_dir`` must be recognised as the reconstruction or declared raw (see the
+    module's docstring); an undeclared one is refused with a located error.
 
     In ``data_dir`` the export is ``<survey>.csv`` or ``<survey>.xlsx`` if there is one;
     otherwise the one .csv/.xlsx file whose headers match this survey's codebook better than
@@ -77,7 +104,22 @@ def load_survey(
     """
     directory = SHIPPED_DIR if data_dir is None else Path(data_dir)
     mapping = folder_mapping(directory) if mapping is None else mapping
-    return load_export(find_export(survey, directory, mapping), survey, mapping, directory)
+    data = load_export(find_export(survey, directory, mapping), survey, mapping, directory)
+    if data.provenance.status == "undeclared":
+        raise SurveyError(
+            [
+                Problem(
+                    "undeclared-export",
+                    str(data.provenance.file),
+                    None,
+                    None,
+                    "answers that are not the shipped reconstruction's, with no declaration",
+                    f"a {PROVENANCE_FILE} in {directory} that says 'status: raw' if these are "
+                    "the real Google Forms answers (see data/surveys/README.md)",
+                )
+            ]
+        )
+    return data
 
 
 def load_export(
@@ -123,7 +165,7 @@ def folder_provenance(directory: Path) -> dict:
 
 def _status(
     path: Path, survey: str, sha256: str, frame: pl.DataFrame
-) -> tuple[Literal["reconstructed", "raw"], str]:
+) -> tuple[Literal["reconstructed", "raw", "undeclared"], str]:
     marker = folder_provenance(path.parent)
     entry = marker.get("surveys", {}).get(survey, {})
     if marker.get("status") == "reconstructed" and entry.get("file") == path.name:
@@ -143,11 +185,50 @@ def _status(
                 ]
             )
         return "reconstructed", _RECONSTRUCTED_NOTE
-    if path.parent.resolve() != SHIPPED_DIR.resolve():
-        shipped = load_survey(survey).frame
-        if frame.equals(shipped):
-            return "reconstructed", _RECONSTRUCTED_NOTE + " (a copy of the shipped file)"
-    return "raw", "Real Google Forms answers; joint analyses are enabled."
+    declared_raw = marker.get("status") == "raw"
+    timestamps, answers, rows = reconstruction_matches(frame, survey)
+    if rows and (2 * timestamps >= rows or (2 * answers >= rows and not declared_raw)):
+        return "reconstructed", (
+            f"{_RECONSTRUCTED_NOTE} Recognised by its content: {timestamps} of its {rows} "
+            f"submission times are the reconstruction's placeholders and {answers} of its rows "
+            "are rows of the shipped reconstruction."
+        )
+    if declared_raw:
+        return "raw", (
+            f"Real Google Forms answers, declared raw in {PROVENANCE_FILE}; joint analyses are "
+            "enabled."
+        )
+    return "undeclared", (
+        "Not the shipped reconstruction, but not declared raw either: joint analyses stay off "
+        f"until a {PROVENANCE_FILE} beside the export says 'status: raw'."
+    )
+
+
+def answer_rows(frame: pl.DataFrame) -> list[tuple]:
+    """Each respondent's answers as a comparable tuple (no respondent number, no timestamp)."""
+    columns = [c for c in frame.columns if c not in (RESPONDENT, "timestamp")]
+    shown = frame.select(
+        pl.col(c).cast(pl.List(pl.String)).list.join(", ")
+        if frame.schema[c] == pl.List
+        else pl.col(c)
+        for c in columns
+    )
+    return shown.cast(pl.String).fill_null("").rows()
+
+
+def reconstruction_matches(frame: pl.DataFrame, survey: str) -> tuple[int, int, int]:
+    """How much of ``frame`` is the shipped reconstruction: (submission times that are its
+    placeholders, rows whose answers are one of its rows, rows of ``frame``), each counted as a
+    multiset, so that re-sorted or re-formatted copies are recognised.
+
+    The placeholders tell a copy apart whatever its answers; the answers tell apart a copy whose
+    times were changed, unless its user declares it raw (a survey with few items, such as the
+    frontline survey, can match the reconstruction's rows by chance).
+    """
+    shipped = load_survey(survey).frame
+    times = Counter(frame["timestamp"].to_list()) & Counter(shipped["timestamp"].to_list())
+    answers = Counter(answer_rows(frame)) & Counter(answer_rows(shipped))
+    return sum(times.values()), sum(answers.values()), frame.height
 
 
 _RECONSTRUCTED_NOTE = (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .codebook import SKIP, Codebook, Column, Mapping, normalise_header
+from .codebook import FORMS_PERSONAL_HEADERS, SKIP, Codebook, Column, Mapping, normalise_header
 from .multiselect import ChoiceSplitter
 from .problems import Problem, SurveyError
 
@@ -91,12 +91,12 @@ def read_export(path: Path | str, codebook: Codebook, mapping: Mapping | None = 
         table = read_table(path, data, known, codebook, problems)
     if table is None:
         raise SurveyError(problems)
-    assigned, skipped = _match_headers(table, codebook, mapping, name, problems)
+    assigned, skipped, forms_personal = _match_headers(table, codebook, mapping, name, problems)
     frame = _type_columns(table, assigned, name, problems)
     if problems:
         raise SurveyError(sorted(problems, key=_problem_order))
     warnings = duplicate_submissions(table, assigned, name)
-    dropped = tuple(c.variable for c in codebook.columns if c.personal)
+    dropped = tuple(c.variable for c in codebook.columns if c.personal) + tuple(forms_personal)
     kept = [
         variable
         for column in codebook.columns
@@ -274,17 +274,25 @@ def _xlsx_table(path: Path, problems: list[Problem]) -> Table | None:
 
 def _match_headers(
     table: Table, codebook: Codebook, mapping: Mapping, name: str, problems: list[Problem]
-) -> tuple[dict[int, Column], list[str]]:
-    """Assign file columns to codebook columns; report unknown, duplicate and missing ones."""
+) -> tuple[dict[int, Column], list[str], list[str]]:
+    """Assign file columns to codebook columns; report unknown, duplicate and missing ones.
+
+    Returns the assignment, the headers skipped by the mapping file, and the headers of Forms'
+    own personal columns (dropped unread).
+    """
     by_header = {normalise_header(c.header): c for c in codebook.columns}
     by_variable = {c.variable: c for c in codebook.columns}
     assigned: dict[int, Column] = {}
     first_position: dict[str, int] = {}
     skipped: list[str] = []
+    forms_personal: list[str] = []
     for position, header in enumerate(table.headers):
         key = normalise_header(header)
         if key == "" and not any(table.columns[position]):
             continue  # trailing separators and sheet dimensions leave empty, unnamed columns
+        if key in FORMS_PERSONAL_HEADERS and key not in by_header:
+            forms_personal.append(header)
+            continue
         if key in mapping.headers:
             target = mapping.headers[key]
             if target == SKIP:
@@ -335,7 +343,7 @@ def _match_headers(
                     "mapping-file entry naming it",
                 )
             )
-    return assigned, skipped
+    return assigned, skipped, forms_personal
 
 
 def _type_columns(
