@@ -7,7 +7,7 @@ computed for a year and divided by twelve:
 * AM-bidrag (8 %) on wages only. Sygedagpenge, ressourceforløbsydelse and the other public
   transfers carry none (skat.dk); the model follows the ``am_bidrag`` column of the benefit rates.
 * Bundskat on personal income (after AM-bidrag) above the personfradrag.
-* Kommuneskat, and kirkeskat for members of the Folkekirken, on taxable income (personal income
+* Kommuneskat, and kirkeskat for members of Folkekirken, on taxable income (personal income
   less beskæftigelsesfradrag and jobfradrag, which only wages earn) above the personfradrag.
 * Incomes above the topskat threshold are refused: the benefits studied lie far below it.
 
