@@ -630,13 +630,14 @@ def trajectory_figure(data_dir: str | Path = DATA_DIR):
             label="figure printed in the thesis",
         ),
     ]
-    axes.legend(handles=handles, loc="lower left", fontsize=8.5, frameon=True)
+    # Outside the axes, so that it covers neither the week-22 line nor the bands.
+    figure.legend(handles=handles, loc="outside upper center", ncol=2, fontsize=8.5, frameon=False)
     figure.supxlabel(
         "Source: data/economics (2024 rates: bm.dk, STAR, skm.dk, CEPOS); one person with no other "
         "income. Stages are not drawn to scale in time.",
         x=0.01,
         ha="left",
-        fontsize=7.5,
+        fontsize=8.5,
         color="#555555",
     )
     return figure

@@ -112,7 +112,11 @@ def test_stage_and_trajectory_data_match_their_lines():
     stages, transitions = trajectories.pathway()
     for row in stages.iter_rows(named=True):
         assert row["quote_terms"].split(";")[0].strip() in cited(row["thesis_lines"]), row
-    assert transitions.height == 6
+    assert transitions.height == 9
+    # No stage but the lasting outcomes is a dead end, and every stage can be reached.
+    ends = set(stages["stage"]) - set(transitions["from_stage"])
+    assert ends == {"arbejde", "fleksjob", "foertidspension"}
+    assert set(stages["stage"]) - set(transitions["to_stage"]) == {"sygedagpenge"}
     paths = trajectories.citizen_trajectories()
     for row in paths.filter(pl.col("kind") == "phase").iter_rows(named=True):
         assert str(row["start_year"]) in cited(row["thesis_lines"]), row

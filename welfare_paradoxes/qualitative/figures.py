@@ -20,30 +20,43 @@ from welfare_paradoxes.qualitative.trajectories import interview_year
 SOURCE_COLOUR = "#555555"
 STATE_COLOURS = {"unemployed": "#8fa9c9", "fleksjob": "#6aa57a"}
 
-# Box centres (x, y) in axes fractions: the pathway reads left to right, the reassessment fans
-# out into three outcomes, and the ressourceforløb into the two lasting ones.
+# Box centres (x, y) in axes fractions: the pathway reads left to right; the reassessment fans
+# out into three outcomes, jobafklaring leads on to the ressourceforløb, and the ressourceforløb
+# to the three lasting ones (work, fleksjob, førtidspension); an extension can end in work.
 _STAGE_POSITIONS = {
-    "sygedagpenge": (0.10, 0.55),
-    "revurdering": (0.33, 0.55),
-    "forlaengelse": (0.58, 0.88),
-    "jobafklaring": (0.58, 0.55),
-    "ressourceforloeb": (0.58, 0.20),
-    "fleksjob": (0.86, 0.36),
-    "foertidspension": (0.86, 0.06),
+    "sygedagpenge": (0.115, 0.55),
+    "revurdering": (0.345, 0.55),
+    "forlaengelse": (0.60, 0.88),
+    "jobafklaring": (0.60, 0.55),
+    "ressourceforloeb": (0.60, 0.20),
+    "arbejde": (0.885, 0.88),
+    "fleksjob": (0.885, 0.45),
+    "foertidspension": (0.885, 0.10),
 }
 _BOX_WIDTH, _BOX_HEIGHT = 0.21, 0.22
 
 
+def _edge_points(start: tuple[float, float], end: tuple[float, float]):
+    """Where an arrow from box ``start`` to box ``end`` leaves and enters: the sides facing
+    each other (left/right when the boxes sit side by side, top/bottom when stacked)."""
+    (x0, y0), (x1, y1) = start, end
+    if abs(x1 - x0) >= _BOX_WIDTH:
+        side = _BOX_WIDTH / 2 if x1 > x0 else -_BOX_WIDTH / 2
+        return (x0 + side, y0), (x1 - side, y1)
+    side = _BOX_HEIGHT / 2 if y1 > y0 else -_BOX_HEIGHT / 2
+    return (x0, y0 + side), (x1, y1 - side)
+
+
 def _source_line(figure: Figure, text: str) -> None:
-    figure.text(0.01, 0.01, text, fontsize=7.5, color=SOURCE_COLOUR, ha="left", va="bottom")
+    figure.text(0.01, 0.01, text, fontsize=8.5, color=SOURCE_COLOUR, ha="left", va="bottom")
 
 
 def pathway_figure(stages: pl.DataFrame, transitions: pl.DataFrame, mentions: pl.DataFrame):
     """F04: the stages of the system, the transitions between them, and the quotes naming each."""
-    figure = Figure(figsize=(8.2, 5.2))
+    figure = Figure(figsize=(8.6, 5.6))
     ax = figure.subplots()
     ax.set_axis_off()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(-0.01, 1.0)
     ax.set_ylim(-0.06, 1.02)
     quotes = dict(zip(mentions["stage"], mentions["quotes"], strict=True))
     for record in stages.iter_rows(named=True):
@@ -59,7 +72,7 @@ def pathway_figure(stages: pl.DataFrame, transitions: pl.DataFrame, mentions: pl
                 linewidth=1.0,
             )
         )
-        label = "\n".join(textwrap.wrap(record["label"], 22))
+        label = "\n".join(textwrap.wrap(record["label"], 24))
         ax.text(x, y + 0.035, label, ha="center", va="center", fontsize=9.5, fontweight="bold")
         count = quotes[record["stage"]]
         quoted = f"named in {count} quote{'s' if count != 1 else ''}"
@@ -73,12 +86,13 @@ def pathway_figure(stages: pl.DataFrame, transitions: pl.DataFrame, mentions: pl
             color="#333333",
         )
     for record in transitions.iter_rows(named=True):
-        x0, y0 = _STAGE_POSITIONS[record["from_stage"]]
-        x1, y1 = _STAGE_POSITIONS[record["to_stage"]]
+        leave, enter = _edge_points(
+            _STAGE_POSITIONS[record["from_stage"]], _STAGE_POSITIONS[record["to_stage"]]
+        )
         ax.annotate(
             "",
-            xy=(x1 - _BOX_WIDTH / 2, y1),
-            xytext=(x0 + _BOX_WIDTH / 2, y0),
+            xy=enter,
+            xytext=leave,
             arrowprops={"arrowstyle": "-|>", "color": "#4a6a8a", "linewidth": 1.2},
         )
     ax.set_title(
