@@ -1,7 +1,9 @@
 """Artifact export, records and the manifest, checked against hashlib and the files themselves."""
 
+import base64
 import hashlib
 import json
+import re
 
 import matplotlib
 
@@ -85,6 +87,12 @@ def test_exported_figures_are_the_same_bytes_every_time(chapter, tmp_path):
     second = [(tmp_path / "figures" / f"F02.{kind}").read_bytes() for kind in ("png", "svg")]
     assert first == second
     assert first[0].startswith(b"\x89PNG") and b"<svg" in first[1]
+    html = chapter.export_figure("F02", "Symptoms", draw(), source, "Two bars.").data
+    embedded = re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1)
+    assert base64.b64decode(embedded) == first[0]  # the page shows the exported file
+    assert 'alt="Figure F02: Symptoms. Two bars."' in html
+    assert "<figcaption><strong>F02.</strong> Symptoms" in html
+    assert 'href="_static/figures/F02.svg" download' in html
     plt.close("all")
 
 

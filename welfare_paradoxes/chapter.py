@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-from IPython.display import HTML, Image
+from IPython.display import HTML
 
 from welfare_paradoxes.artifacts import Table, check_spec_id
-from welfare_paradoxes.display import provenance_html, table_html
+from welfare_paradoxes.display import figure_html, provenance_html, table_html
 from welfare_paradoxes.hashing import file_sha256
 from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 
@@ -75,10 +75,16 @@ class Chapter:
         return HTML(table_html(table, f"Source: {read}." if read else "", None, columns))
 
     def export_figure(
-        self, artifact_id: str, title: str, figure, sources: tuple[Path, ...]
-    ) -> Image:
+        self,
+        artifact_id: str,
+        title: str,
+        figure,
+        sources: tuple[Path, ...],
+        description: str = "",
+    ) -> HTML:
         """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg``, record it, and return
-        the PNG for the page (so the page shows exactly the exported image).
+        the PNG for the page (so the page shows exactly the exported image) with its id and
+        title as caption, links to both files, and ``description`` (what it shows) as alt text.
 
         Metadata that would change between runs (creation date, software version, random SVG
         ids) is left out, so the same figure gives the same bytes.
@@ -91,15 +97,22 @@ class Chapter:
             figure.savefig(png, dpi=150, bbox_inches="tight", metadata={"Software": None})
             figure.savefig(svg, bbox_inches="tight", metadata={"Date": None, "Creator": None})
         self._record(artifact_id, "figure", title, [png, svg], sources)
-        return Image(data=png.read_bytes(), format="png", width=FIGURE_WIDTH_PX)
+        alt = f"Figure {artifact_id}: {title}." + (f" {description}" if description else "")
+        downloads = tuple(
+            (path.suffix[1:].upper(), published_path(path, self.build_dir)) for path in (png, svg)
+        )
+        return HTML(
+            figure_html(png.read_bytes(), alt, FIGURE_WIDTH_PX, artifact_id, title, downloads)
+        )
 
-    def show_figure(self, figure) -> Image:
-        """Return a supporting figure's PNG for the page, without exporting it as an artifact."""
+    def show_figure(self, figure, description: str) -> HTML:
+        """Return a supporting figure's PNG for the page, without exporting it as an artifact;
+        ``description`` (what it shows) is its alt text."""
         buffer = io.BytesIO()
         figure.savefig(
             buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None}
         )
-        return Image(data=buffer.getvalue(), format="png", width=FIGURE_WIDTH_PX)
+        return HTML(figure_html(buffer.getvalue(), description, FIGURE_WIDTH_PX))
 
     def recorded_parameters(self) -> dict[str, Any]:
         """The parameters that can change a result: all but where the outputs are written.

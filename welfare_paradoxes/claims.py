@@ -531,7 +531,9 @@ def ledger(
             {
                 "claim_id": row["claim_id"],
                 "line": row["line"],
-                "printed": " – ".join(row["tokens"]),
+                "printed": (" – " if row.get("comparison") == "range" else ", ").join(
+                    row["tokens"]
+                ),
                 "claim": row["claim"],
                 "kind": row["kind"],
                 "recompute": row["recompute"],
@@ -665,7 +667,9 @@ def claims_table(
         pl.col("recomputed")
         .map_elements(_display_number, return_dtype=pl.String)
         .alias("recomputed_shown"),
-        pl.when(pl.col("status") == "discrepancy")
+        pl.when((pl.col("status") == "discrepancy") & (pl.col("difference") == 0))
+        .then(pl.lit("0: equal to the bound the text says it exceeds"))
+        .when(pl.col("status") == "discrepancy")
         .then(pl.col("difference").map_elements(_signed, return_dtype=pl.String))
         .otherwise(pl.lit(""))
         .alias("difference_shown"),
@@ -688,7 +692,7 @@ def claims_table(
             *count_sources,
         ),
         labels={
-            "claim_id": "Id",
+            "claim_id": "Id (L + line)",
             "line": "Line",
             "line_shown": "Line",
             "printed": "Printed",

@@ -6,6 +6,7 @@ executed notebooks should be the same bytes on every run.
 
 from __future__ import annotations
 
+import base64
 import re
 from html import escape
 
@@ -40,14 +41,15 @@ def table_html(
     if missing:
         raise ValueError(f"{table.id}: cannot show columns it does not have: {missing}")
     numeric = {column for column in columns if _reads_as_number(frame.get_column(column))}
+    keys = {column for column in columns if _reads_as_key(frame.get_column(column))}
     head = "".join(
-        f'<th class="{_alignment(column, numeric)}">{escape(table.label(column))}</th>'
+        f'<th class="{_alignment(column, numeric, keys)}">{escape(table.label(column))}</th>'
         for column in columns
     )
     body = []
     for row in frame.select(columns).iter_rows():
         cells = "".join(
-            f'<td class="{_alignment(column, numeric)}">{escape(format_cell(value))}</td>'
+            f'<td class="{_alignment(column, numeric, keys)}">{escape(format_cell(value))}</td>'
             for column, value in zip(columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
@@ -96,8 +98,20 @@ def percent_interval(low: float | None, high: float | None, decimals: int = 1) -
     return f"[{100 * low:.{decimals}f}, {100 * high:.{decimals}f}]"
 
 
-def _alignment(column: str, numeric: set[str]) -> str:
-    return "num" if column in numeric else "text"
+def _alignment(column: str, numeric: set[str], keys: set[str] = frozenset()) -> str:
+    if column in numeric:
+        return "num"
+    return "key" if column in keys else "text"
+
+
+def _reads_as_key(series: pl.Series) -> bool:
+    """Short codes without spaces (ids, SPEC ids, line numbers) are kept on one line."""
+    if series.dtype != pl.String:
+        return False
+    values = series.drop_nulls()
+    return values.len() > 0 and bool(
+        (values.str.len_chars() <= 8).all() and (~values.str.contains(" ")).all()
+    )
 
 
 def provenance_html(rows: list[tuple[str, str]], title: str = "How this chapter was made") -> str:
@@ -111,4 +125,34 @@ def provenance_html(rows: list[tuple[str, str]], title: str = "How this chapter 
         f'<p class="admonition-title">{escape(title)}</p>'
         f'<table class="provenance-table"><tbody>{items}</tbody></table>'
         "</div>"
+    )
+
+
+def figure_html(
+    png: bytes,
+    alt: str,
+    width: int,
+    artifact_id: str = "",
+    title: str = "",
+    downloads: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """A figure for a page: the PNG inline (so the executed notebook shows it too), its alt
+    text, and a caption with the figure's id, title and download links."""
+    data = base64.b64encode(png).decode("ascii")
+    links = " · ".join(
+        f'<a href="{escape(href)}" download>{escape(label)}</a>' for label, href in downloads
+    )
+    caption = ""
+    if artifact_id or title or links:
+        number = f"<strong>{escape(artifact_id)}.</strong> " if artifact_id else ""
+        caption = (
+            f"<figcaption>{number}{escape(title)}"
+            + (f" <span class='artifact-source'>Download {links}</span>" if links else "")
+            + "</figcaption>"
+        )
+    anchor = f' id="artifact-{escape(artifact_id)}"' if artifact_id else ""
+    return (
+        f'<figure class="artifact artifact-figure"{anchor}>'
+        f'<img src="data:image/png;base64,{data}" alt="{escape(alt)}" width="{width}"/>'
+        f"{caption}</figure>"
     )

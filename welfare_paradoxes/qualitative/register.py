@@ -401,8 +401,13 @@ def reading_evidence(data_dir: str | Path = DATA_DIR) -> pl.DataFrame:
 
 def excerpt_register_table(register: ExcerptRegister) -> Table:
     """T13: the register, one row per quote."""
+    labels = dict(zip(register.scheme["code"], register.scheme["label"], strict=True))
     frame = register.excerpts.with_columns(
         pl.col("codes").list.join("; ").alias("codes"),
+        pl.col("codes")
+        .list.eval(pl.element().replace_strict(labels, return_dtype=pl.String))
+        .list.join("; ")
+        .alias("concepts"),
         pl.Series("thesis_lines", [display_range(s) for s in register.excerpts["thesis_lines"]]),
         (pl.col("source").str.slice(0, 1).str.to_uppercase() + pl.col("source").str.slice(1)),
     ).select(
@@ -414,6 +419,7 @@ def excerpt_register_table(register: ExcerptRegister) -> Table:
         "thesis_lines",
         "attribution",
         "codes",
+        "concepts",
         "text",
         "note",
     )
@@ -426,6 +432,7 @@ def excerpt_register_table(register: ExcerptRegister) -> Table:
             "excerpt_id": "Id",
             "thesis_lines": "Lines",
             "attribution": "Attribution as printed",
+            "concepts": "Codes (theory concepts)",
             "text": "Quote (verbatim, Danish)",
         },
         note=(
