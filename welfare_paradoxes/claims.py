@@ -598,15 +598,21 @@ def search_summary(data_dir: str | Path = DATA_DIR) -> dict:
     }
 
 
-def drop_rule_table(data_dir: str | Path = DATA_DIR) -> pl.DataFrame:
-    """The drop rules with the number of candidates each removed (for the chapter's method box)."""
+def drop_rule_table(data_dir: str | Path = DATA_DIR) -> Table:
+    """The drop rules with the number of candidates each removed (a supporting table)."""
     summary = search_summary(data_dir)
-    return pl.DataFrame(
-        {
-            "rule": list(summary["rules"]),
-            "what it drops": list(summary["rules"].values()),
-            "candidates dropped": list(summary["dropped"].values()),
-        }
+    return Table(
+        id="drop rules",
+        title="Numbers the tokenizer finds that are not claims",
+        frame=pl.DataFrame(
+            {
+                "rule": list(summary["rules"]),
+                "what it drops": list(summary["rules"].values()),
+                "candidates dropped": list(summary["dropped"].values()),
+            }
+        ),
+        sources=(Path(data_dir) / THESIS_FILE,),
+        labels={"rule": "Rule", "what it drops": "What it drops", "candidates dropped": "Dropped"},
     )
 
 
@@ -650,6 +656,25 @@ def survey_counts(surveys: Mapping[str, SurveyData]) -> dict[str, int]:
     }
     counts |= {name: surveys[survey].frame.height for name, survey in SURVEY_SIZE_INPUTS.items()}
     return counts
+
+
+def status_counts_table(frame: pl.DataFrame) -> Table:
+    """How many ledger rows of each kind have each status (a supporting table)."""
+    rows = [
+        {"kind": kind}
+        | {
+            status: frame.filter((pl.col("kind") == kind) & (pl.col("status") == status)).height
+            for status in STATUSES
+        }
+        for kind in KINDS
+    ]
+    return Table(
+        id="status counts",
+        title="Ledger rows by kind and status",
+        frame=pl.DataFrame(rows),
+        sources=(),
+        labels={"kind": "Kind"} | {status: status.capitalize() for status in STATUSES},
+    )
 
 
 def claims_table(

@@ -43,7 +43,9 @@ def table_html(
     numeric = {column for column in columns if _reads_as_number(frame.get_column(column))}
     keys = {column for column in columns if _reads_as_key(frame.get_column(column))}
     head = "".join(
-        f'<th class="{_alignment(column, numeric, keys)}">{escape(table.label(column))}</th>'
+        f'<th class="{_alignment(column, numeric, keys)}"'
+        f"{_min_width(frame.get_column(column), table.label(column))}>"
+        f"{escape(table.label(column))}</th>"
         for column in columns
     )
     body = []
@@ -102,6 +104,21 @@ def _alignment(column: str, numeric: set[str], keys: set[str] = frozenset()) -> 
     if column in numeric:
         return "num"
     return "key" if column in keys else "text"
+
+
+# Cells may break a word only where it is longer than this (in characters): short words keep
+# a narrow column readable, and a long compound or hash cannot push the table out of its box.
+UNBROKEN_WORD = 14
+
+
+def _min_width(series: pl.Series, label: str) -> str:
+    """A column is never narrower than its longest word (heading included), up to
+    ``UNBROKEN_WORD`` characters."""
+    words = label.split() + [
+        word for value in series.drop_nulls().to_list() for word in format_cell(value).split()
+    ]
+    longest = min(max((len(word) for word in words), default=0), UNBROKEN_WORD)
+    return f' style="min-width: {longest}ch"' if longest else ""
 
 
 def _reads_as_key(series: pl.Series) -> bool:
