@@ -22,7 +22,8 @@ def format_cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u2009")  # thin space groups thousands, as in SI print
+        # A narrow no-break space groups thousands, as in SI print, and never splits a number.
+        return f"{value:,}".replace(",", "\u202f")
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value)

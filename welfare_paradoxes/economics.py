@@ -371,7 +371,7 @@ def benefit_table(data_dir: str | Path = DATA_DIR) -> Table:
             "question. The range runs from the lowest municipal tax (no church tax) to the highest "
             "municipal tax with the average church tax of members. 'Personfradrag used elsewhere' "
             "taxes every krone, as a tax card without allowance (bikort) does. Thousands are "
-            "separated by a thin space; the thesis' figures are quoted as printed (Danish '.' "
+            "separated by a narrow space; the thesis' figures are quoted as printed (Danish '.' "
             "groups thousands)."
         ),
     )

@@ -97,9 +97,9 @@ def _source(footer, text: str) -> None:
     footer.text(
         0.0,
         0.0,
-        textwrap.fill(text, 120),
+        textwrap.fill(text, 105),
         transform=footer.transAxes,
-        fontsize=FONT_SIZE - 2,
+        fontsize=FONT_SIZE - 0.5,
         color="#555555",
         ha="left",
         va="bottom",
