@@ -46,7 +46,7 @@ def test_export_table_writes_the_csv_and_a_record_with_true_hashes(chapter, tabl
     # Where the outputs go is not a parameter of the result.
     assert record["parameters"] == {"seed": 7, "data_dir": "data"}
     assert "<caption><strong>T02.</strong> A test table</caption>" in html
-    assert "20\u2009350" in html and 'href="_static/tables/T02.csv"' in html
+    assert "20\u202f350" in html and 'href="_static/tables/T02.csv"' in html
 
 
 def test_table_html_escapes_cell_text(chapter):

@@ -39,6 +39,7 @@ from welfare_paradoxes.meta_inference import (
     decide,
     line_reference,
     qualitative_wording,
+    summaries,
 )
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
@@ -167,7 +168,7 @@ def paradoxes_table(
                 "named_a_paradox": paradox["named"],
                 "analysis_part": paradox["analysis_part"],
                 "codes": "; ".join(paradox["codes"]),
-                "statistics": " | ".join(statistic.summary for statistic in statistics),
+                "statistics": " | ".join(summaries(statistics)),
                 "citizen_excerpts": "; ".join(by_role["citizen"]),
                 "frontline_excerpts": "; ".join(by_role["frontline"]),
                 **{
@@ -186,8 +187,7 @@ def paradoxes_table(
                 f"({line_reference(paradox['wording_lines'])}"
                 + (f"; also {paradox['also_lines']}" if paradox["also_lines"] else "")
                 + f"; part {paradox['analysis_part']})",
-                "statistic": "\n".join(statistic.summary for statistic in statistics)
-                or "no survey item",
+                "statistic": "\n".join(summaries(statistics)) or "no survey item",
                 "citizens": quoted_excerpts(register, by_role["citizen"], shown=2),
                 "frontline": quoted_excerpts(register, by_role["frontline"], shown=2),
                 "theory": "; ".join(
@@ -313,7 +313,7 @@ def conclusions_table(
                 "statement": conclusion["statement"],
                 "extent": conclusion["extent"],
                 "paradoxes": "; ".join(conclusion["paradoxes"]),
-                "statistics": " | ".join(statistic.summary for statistic in statistics),
+                "statistics": " | ".join(summaries(statistics)),
                 "excerpts": "; ".join(excerpts),
                 "verdict": verdict,
                 "why": why,

@@ -27,6 +27,7 @@ from welfare_paradoxes.meta_inference import (
     decide,
     line_reference,
     qualitative_wording,
+    summaries,
 )
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
@@ -217,7 +218,7 @@ def wording_verdict(
             f"{verdict}: "
             f"{why}"
         )
-    return "; ".join(parts)
+    return "; ".join(parts) or "the thesis claims no extent for it"
 
 
 def linked_excerpts(register: ExcerptRegister, codes: list[str], ranges) -> pl.DataFrame:
@@ -304,7 +305,7 @@ def joint_display(
                 "interval_low": first.low if first else None,
                 "interval_high": first.high if first else None,
                 "interval_method": method if first else "",
-                "statistics": " | ".join(statistic.summary for statistic in statistics),
+                "statistics": " | ".join(summaries(statistics)),
                 "excerpt_ids": "; ".join(ids),
                 "citizen_voices": speaking["citizen"],
                 "frontline_voices": speaking["frontline"],
@@ -318,8 +319,7 @@ def joint_display(
         shown.append(
             {
                 "theme": f"{theme['theme']} (part {theme['analysis_part']})",
-                "statistic": "\n".join(statistic.summary for statistic in statistics)
-                or "no survey item",
+                "statistic": "\n".join(summaries(statistics)) or "no survey item",
                 "excerpts": quoted_excerpts(register, ids)
                 + f"\nCitizens: {speaking['citizen']}. Frontline: {speaking['frontline']}.",
                 "concepts": "; ".join(

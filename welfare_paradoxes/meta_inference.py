@@ -77,6 +77,11 @@ class Decision:
     wording_carried: bool
 
 
+def summaries(statistics: list[LinkedStatistic]) -> list[str]:
+    """Each statistic's summary once, in order (two claims may be read against one item)."""
+    return list(dict.fromkeys(statistic.summary for statistic in statistics))
+
+
 def line_reference(lines: str) -> str:
     """``"line 2515"`` or ``"lines 1052-1054"``."""
     return f"line{'s' * any(mark in lines for mark in '-;')} {lines}"

@@ -132,4 +132,4 @@ def test_table_shows_people_numbers_and_keeps_machine_columns():
     table = claims.claims_table()
     row = table.frame.filter(table.frame["claim_id"] == "L1483b").row(0, named=True)
     assert row["line"] == 1483 and row["line_shown"] == "1483"
-    assert row["recomputed_shown"] == "9\u2009291" and row["difference_shown"] == "+1\u2009791"
+    assert row["recomputed_shown"] == "9\u202f291" and row["difference_shown"] == "+1\u202f791"
