@@ -31,21 +31,6 @@ def _write_csv(
     return path
 
 
-def _declare_raw(folder: Path) -> Path:
-    """Declare the exports in ``folder`` real answers, as their user would."""
-    path = folder / "provenance.yml"
-    path.write_text("status: raw\nnote: a test export\n", encoding="utf-8")
-    return path
-
-
-def _real_times(count: int) -> list[str]:
-    """Submission times in the Forms format that are not the reconstruction's placeholders."""
-    return [
-        f"2025/04/{1 + n // 20:02d} {1 + n % 12}:{(7 * n) % 60:02d}:31 PM GMT+2"
-        for n in range(count)
-    ]
-
-
 def _forms_time(text: str) -> datetime:
     """'2025/03/03 1:00:00 PM GMT+1' -> datetime, parsed here independently of the reader."""
     day, clock, half, _zone = text.split(" ")
