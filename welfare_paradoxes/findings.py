@@ -13,7 +13,6 @@ the rule too.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import polars as pl
@@ -376,9 +375,11 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
     )
     theorist_of = dict(zip(theorists["family"], theorists["theorist"], strict=True))
     n_rows = len(evidence)
-    figure = Figure(figsize=(11.5, 0.55 * n_rows + 2.6))
+    figure = Figure(figsize=(8.6, 0.5 * n_rows + 2.9))
     strands_ax, theory_ax = figure.subplots(
-        1, 2, gridspec_kw={"width_ratios": [len(STRANDS) + 1.6, len(families)], "wspace": 0.04}
+        1,
+        2,
+        gridspec_kw={"width_ratios": [len(STRANDS) + 2.4, 0.8 * len(families)], "wspace": 0.03},
     )
     survey_column = {"citizens": 0, "frontline": 1}
     for row, paradox in enumerate(evidence):
@@ -386,7 +387,7 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
         for column, strand in enumerate(STRANDS):
             count = paradox["strands"][strand]
             if count:
-                strands_ax.scatter(column, row, s=60 + 70 * count, color=colour, alpha=0.85)
+                strands_ax.scatter(column, row, s=50 + 45 * count, color=colour, alpha=0.85)
                 strands_ax.text(
                     column, row, str(count), ha="center", va="center", color="white", fontsize=8
                 )
@@ -415,7 +416,7 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
             color=colour,
         )
         for code in paradox["codes"]:
-            theory_ax.scatter(families.index(family_of[code]), row, s=70, color="#555555")
+            theory_ax.scatter(families.index(family_of[code]), row, s=45, color="#555555")
     for ax in (strands_ax, theory_ax):
         ax.set_ylim(n_rows - 0.4, -0.6)
         ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
@@ -423,11 +424,12 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
         ax.set_axisbelow(True)
         for side in ("right", "bottom"):
             ax.spines[side].set_visible(False)
-    strands_ax.set_xlim(-0.5, len(STRANDS) + 1.0)
+    strands_ax.set_xlim(-0.5, len(STRANDS) + 1.9)
     strands_ax.set_xticks(
-        range(len(STRANDS) + 1),
-        [strand.replace(" ", "\n") for strand in STRANDS] + ["meta-\ninference"],
-        fontsize=8.5,
+        [*range(len(STRANDS)), len(STRANDS) + 0.6],
+        [*STRANDS, "meta-inference"],
+        fontsize=8,
+        rotation=90,
     )
     strands_ax.set_yticks(
         range(n_rows),
@@ -436,17 +438,11 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
     )
     theory_ax.set_xlim(-0.5, len(families) - 0.5)
     theory_ax.set_xticks(
-        range(len(families)),
-        [
-            f"{theorist_of[family]}\n"
-            + "\n".join(textwrap.wrap(family, 12, break_long_words=False))
-            for family in families
-        ],
-        fontsize=7,
+        range(len(families)), [theorist_of[family] for family in families], fontsize=8, rotation=90
     )
     theory_ax.set_yticks(range(n_rows), [""] * n_rows)
-    strands_ax.set_title("Evidence: excerpts per strand", fontsize=10, pad=70)
-    theory_ax.set_title("Theory read with", fontsize=10, pad=70)
+    for ax, heading in ((strands_ax, "Evidence: excerpts per strand"), (theory_ax, "Theory")):
+        ax.text(0.5, 1.3, heading, transform=ax.transAxes, ha="center", fontsize=10)
     legend = [
         strands_ax.scatter([], [], color=colour, s=80, label=verdict)
         for verdict, colour in VERDICT_COLOURS.items()
@@ -460,21 +456,22 @@ def paradox_figure(evidence: list[dict], register: ExcerptRegister) -> Figure:
         ncol=5,
         fontsize=8.5,
         frameon=False,
-        bbox_to_anchor=(0.5, 0.035),
+        bbox_to_anchor=(0.5, 0.055),
     )
     figure.text(
         0.01,
         0.005,
         "Source: data/findings/paradoxes.csv, data/integration/statistic_links.csv, the excerpt "
-        "register and the survey data. A circle's number counts excerpts; its colour is the "
-        "paradox's meta-inference.\nA square marks a survey statistic computed for it. "
-        "* = the thesis calls it a paradox in so many words.",
+        "register, the survey data.\nA circle's number counts excerpts, its colour is the "
+        "paradox's meta-inference; a square marks a survey statistic\n(k/n beside it). "
+        "* = the thesis calls it a paradox in so many words. Theory: the theorist of each "
+        "family of concepts.",
         fontsize=8.5,
         color=SOURCE_COLOUR,
         ha="left",
         va="bottom",
     )
-    figure.subplots_adjust(left=0.25, right=0.99, top=0.84, bottom=0.12)
+    figure.subplots_adjust(left=0.31, right=0.99, top=0.82, bottom=0.15)
     return figure
 
 
