@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import get_num_threads
 
-from . import _grid, _resampling
-from ._random import LANES, stream_key, words_per_sample
+from . import _grid, _resampling, _threads
+from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
+from ._random import LANES, narrow_slots, stream_key, words_per_sample
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,
@@ -23,9 +25,11 @@ ONE_SAMPLE_STATISTICS = ("mean", "proportion", "median", "std", "var")
 TWO_SAMPLE_STATISTICS = ("mean_difference", "proportion_difference")
 STATISTICS = ONE_SAMPLE_STATISTICS + TWO_SAMPLE_STATISTICS
 
-#: Below this many index draws (B x n x items) the serial kernel is used: starting the thread
-#: pool costs more than it saves.
-PARALLEL_MIN_WORK = 1 << 18
+#: Samples with two distinct whole-number values up to this size draw their resampled count
+#: directly (one binomial draw per replicate) instead of n indices.
+BINOMIAL_MAX_N = 1000
+#: Work of one binomial draw, in index draws (for the serial/parallel choice).
+BINOMIAL_WORK = 2
 #: Whole-number data with at most this many distinct values use the comparison loop.
 CATEGORY_MAX_VALUES = 8
 #: Whole numbers beyond this magnitude are resampled as floats (their grids would overflow).
@@ -135,60 +139,57 @@ def bootstrap_ci(
 
     replicate_dtype = _replicate_dtype(statistic, samples, integer_grid)
     replicates = np.empty((items, n_resamples), dtype=replicate_dtype)
-    work = n_resamples * items * sum(sample.n for sample in samples)
-    if parallel is None:
-        parallel = work >= PARALLEL_MIN_WORK and get_num_threads() > 1
+    backend, threads = _threads.choose(_work(family, samples, integer_grid, n_resamples), parallel)
     key = stream_key(seed)
-    if family in (_resampling.MEDIAN, _resampling.VARIANCE):
-        values = samples[0].values
-        kernel = _resampling.counted_parallel if parallel else _resampling.counted_serial
-        kernel(
-            family,
-            key,
-            n_resamples,
-            integer_grid,
-            np.ascontiguousarray(values.T),
-            np.ascontiguousarray(np.argsort(values, axis=1, kind="stable")),
-            replicates,
-        )
-    else:
-        kernel = _resampling.sums_parallel if parallel else _resampling.sums_serial
-        kernel(
-            family,
-            key,
-            n_resamples,
-            words_per_sample(samples[0].n),
-            len(samples),
-            integer_grid,
-            *_sum_arguments(family, samples, integer_grid),
-            replicates,
-            LANES,
-        )
+    histogram = _resample(family, samples, integer_grid, key, replicates, threads)
 
     code = METHOD_CODES[method]
     percentile_code = _grid.PERCENTILE if code == _grid.BASIC else code
-    use_histogram = integer_grid and _span_fits_histogram(
-        replicates, n_resamples, _grid_span_bound(statistic, samples)
-    )
+    alpha_half = (1.0 - level) / 2.0
     low = np.empty(items)
     high = np.empty(items)
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
-    summarize = (
-        _resampling.summarize_parallel if parallel and items > 1 else _resampling.summarize_serial
-    )
-    summarize(
-        replicates,
-        observed.astype(replicate_dtype),
-        percentile_code,
-        (1.0 - level) / 2.0,
-        acceleration,
-        use_histogram,
-        low,
-        high,
-        z0,
-        all_equal,
-    )
+    observed_grid = observed.astype(replicate_dtype)
+    if histogram is not None:
+        # one binomial sample: the kernel histogrammed the counts K, grid = origin + step K
+        origin, step, counts = histogram
+        observed_count = (int(observed_grid[0]) - origin) // step
+        below = int(counts[:observed_count].sum())
+        equal = int(counts[observed_count])
+        present = np.flatnonzero(counts)
+        cumulative = np.cumsum(counts)
+        z, ranks = _levels(
+            percentile_code,
+            alpha_half,
+            float(acceleration[0]),
+            below,
+            equal,
+            n_resamples,
+            present[0] == present[-1],
+        )
+        z0[0] = z
+        all_equal[0] = ranks is None
+        if ranks is None:
+            low[0] = high[0] = origin + step * int(present[0])
+        else:
+            low[0], high[0] = (
+                origin + step * int(np.searchsorted(cumulative, rank)) for rank in ranks
+            )
+    else:
+        _summarize(
+            integer_grid,
+            replicates,
+            observed_grid,
+            percentile_code,
+            alpha_half,
+            acceleration,
+            threads,
+            low,
+            high,
+            z0,
+            all_equal,
+        )
     estimate = decode(observed.astype(np.float64))
     low_value = decode(low)
     high_value = decode(high)
@@ -212,8 +213,8 @@ def bootstrap_ci(
         level,
         statistic,
         "monte_carlo",
-        backend="parallel" if parallel else "serial",
-        n_threads=get_num_threads() if parallel else 1,
+        backend=backend,
+        n_threads=threads,
         n_resamples=n_resamples,
         seed=seed,
         bias_correction=unwrap(z0) if code == _grid.BCA else None,
@@ -272,54 +273,353 @@ def _prepare_samples(data, statistic: str, two_sample: bool):
 
 
 def _family(statistic, samples, one_dimensional, integer_grid):
+    """The resampling family of the call; for 1-D sums each sample then picks its own loop
+    (:func:`_sum_family`)."""
     if statistic == "median":
         return _resampling.MEDIAN
     if statistic in ("std", "var"):
         return _resampling.VARIANCE
     if not one_dimensional:
         return _resampling.JOINT
-    if integer_grid and all(
-        np.unique(sample.values).shape[0] <= CATEGORY_MAX_VALUES for sample in samples
-    ):
+    return _resampling.GATHER
+
+
+def _sum_family(sample: _Sample, integer_grid: bool) -> int:
+    """BINOMIAL, CATEGORY or GATHER for the sum of one 1-D sample."""
+    if not integer_grid:
+        return _resampling.GATHER
+    distinct = np.unique(sample.values).shape[0]
+    if distinct == 2 and sample.n <= BINOMIAL_MAX_N:
+        return _resampling.BINOMIAL
+    if distinct <= CATEGORY_MAX_VALUES:
         return _resampling.CATEGORY
     return _resampling.GATHER
 
 
-def _sum_arguments(family, samples, integer_grid):
-    arguments = []
-    for sample in samples:
-        values = sample.values
-        x = np.ascontiguousarray(values[0])
-        first, steps, base = _category_boundaries(x, family == _resampling.CATEGORY)
-        columns = np.ascontiguousarray(values.T)
-        if family == _resampling.JOINT and integer_grid:
-            # the joint kernel reads (packed words, per-item offsets, field bits) here
-            columns, first, base = _packed_columns(values)
-        arguments += [x, columns, first, steps, base]
-    if len(samples) == 1:  # the second sample's slots are unused: repeat the first's
-        arguments += arguments
-    return arguments
+def _words(family: int, n: int) -> int:
+    """Random words one replicate of a sample consumes (the next sample starts after them)."""
+    return 1 if family == _resampling.BINOMIAL else words_per_sample(n)
+
+
+def _work(family, samples, integer_grid, n_resamples) -> int:
+    """Work of a call in index draws, for the serial/parallel choice."""
+    if family == _resampling.GATHER:
+        return n_resamples * sum(
+            BINOMIAL_WORK if _sum_family(sample, integer_grid) == _resampling.BINOMIAL else sample.n
+            for sample in samples
+        )
+    return n_resamples * samples[0].items * sum(sample.n for sample in samples)
+
+
+def _resample(family, samples, integer_grid, key, replicates, threads):
+    """Fill ``replicates`` (items x B) on ``threads`` threads. For one binomial sample return
+    ``(origin, step, counts)``, the histogram of the drawn counts; else None."""
+    n_resamples = replicates.shape[1]
+    if family in (_resampling.MEDIAN, _resampling.VARIANCE):
+        values = samples[0].values
+        xt = np.ascontiguousarray(values.T)
+        order = np.ascontiguousarray(np.argsort(values, axis=1, kind="stable"))
+        narrow = narrow_slots(values.shape[1])
+
+        def counted(start, stop):
+            _resampling.counted_statistics(
+                key, xt, order, family, integer_grid, narrow, start, stop, replicates
+            )
+
+        _threads.run_ranges(counted, n_resamples, threads)
+        return None
+    if family == _resampling.JOINT:
+        _joint(samples[0], integer_grid, key, 0, replicates, threads)
+        if len(samples) == 2:
+            second = np.empty_like(replicates)
+            offset = words_per_sample(samples[0].n)
+            _joint(samples[1], integer_grid, key, offset, second, threads)
+            _combine(replicates, second, samples, integer_grid)
+        return None
+    first_family = _sum_family(samples[0], integer_grid)
+    histogram = _sums(samples[0], first_family, key, 0, replicates[0], threads)
+    if len(samples) == 1:
+        return histogram
+    second = np.empty_like(replicates)
+    offset = _words(first_family, samples[0].n)
+    second_family = _sum_family(samples[1], integer_grid)
+    _sums(samples[1], second_family, key, offset, second[0], threads)
+    _combine(replicates, second, samples, integer_grid)
+    return None
+
+
+def _combine(first, second, samples, integer_grid):
+    """Two samples: replicates of ``mean(x*) - mean(y*)`` from the two samples' sums."""
+    n1, n2 = samples[0].n, samples[1].n
+    if integer_grid:
+        # k1/n1 - k2/n2 on the common grid 1/(n1 n2): exact integers
+        first *= n2
+        second *= n1
+        first -= second
+    else:
+        np.divide(first, n1, out=first)
+        np.divide(second, n2, out=second)
+        np.subtract(first, second, out=first)
+
+
+def _sums(sample, family, key, word_offset, out, threads):
+    """Resampled sums of one 1-D sample into ``out`` (length B); for a binomial sample
+    return ``(origin, step, counts)`` as well (sum = origin + step * count)."""
+    x = np.ascontiguousarray(sample.values[0])
+    n = x.shape[0]
+    if family == _resampling.BINOMIAL:
+        low_value, high_value = (int(value) for value in np.unique(x))
+        k = int(np.count_nonzero(x == high_value))
+        guide, thresholds = _binomial_tables(k, n)
+        origin = n * low_value
+        step = high_value - low_value
+        parts = []
+
+        def binomial(start, stop):
+            counts = np.zeros(n + 1, dtype=np.int64)
+            draws = np.empty(256, dtype=np.uint64)
+            found = np.empty(256, dtype=np.int32)
+            _resampling.binomial_counts(
+                key,
+                word_offset,
+                guide,
+                thresholds,
+                origin,
+                step,
+                start,
+                stop,
+                out,
+                counts,
+                draws,
+                found,
+            )
+            parts.append(counts)
+
+        _threads.run_ranges(binomial, out.shape[0], threads)
+        return origin, step, parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
+    narrow = narrow_slots(n)
+    if family == _resampling.CATEGORY:
+        first, steps, base = _category_boundaries(x, True)
+
+        def category(start, stop):
+            if narrow:
+                cuts = ((first << 16) + n - 1) // n
+                _resampling.category_sums_narrow(
+                    key,
+                    n,
+                    cuts.astype(np.uint16),
+                    steps.astype(np.int32),
+                    steps,
+                    first,
+                    base,
+                    word_offset,
+                    start,
+                    stop,
+                    out,
+                    LANES,
+                    _resampling.narrow_scratch(n, LANES, np.int32),
+                )
+            else:
+                _resampling.category_sums(
+                    key, n, first, steps, base, word_offset, start, stop, out, LANES
+                )
+
+        _threads.run_ranges(category, out.shape[0], threads)
+        return None
+
+    def gather(start, stop):
+        if narrow:
+            scratch = _resampling.narrow_scratch(n, LANES, x.dtype)
+            _resampling.gather_sums_narrow(key, x, word_offset, start, stop, out, LANES, scratch)
+        else:
+            _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
+
+    _threads.run_ranges(gather, out.shape[0], threads)
+    return None
+
+
+def _joint(sample, integer_grid, key, word_offset, out, threads):
+    """Per-item resampled sums of 2-D data (respondents drawn jointly) into ``out``."""
+    values = sample.values
+    narrow = narrow_slots(sample.n)
+    if integer_grid:
+        packed, offsets, bits = _packed_columns(values)
+
+        def packed_sums(start, stop):
+            _resampling.joint_sums_packed(
+                key, packed, offsets, bits, word_offset, narrow, start, stop, out
+            )
+
+        _threads.run_ranges(packed_sums, out.shape[1], threads)
+        return
+    xt = np.ascontiguousarray(values.T)
+
+    def float_sums(start, stop):
+        _resampling.joint_sums(key, xt, word_offset, narrow, start, stop, out)
+
+    _threads.run_ranges(float_sums, out.shape[1], threads)
+
+
+@functools.lru_cache(maxsize=256)
+def _binomial_tables(k: int, n: int):
+    """Thresholds and guide table for drawing ``Binomial(n, k / n)`` from one word.
+
+    ``thresholds[j] = ceil(P(K <= j) 2**64)``, computed from exact integers
+    (``P(K <= j) = sum_i C(n, i) k^i (n - k)^(n - i) / n^n``); thresholds of 2**64 or more
+    (cumulative probabilities within 2**-64 of one) are left out, as no word reaches them.
+    ``guide[c]`` is the number of thresholds at or below the first word of cell c (the top
+    GUIDE_BITS bits), plus the ambiguity flag when another threshold lies inside the cell.
+    """
+    total = n**n
+    choose = 1
+    power_k = 1
+    power_rest = (n - k) ** n
+    cumulative = 0
+    values = []
+    for j in range(n):
+        cumulative += choose * power_k * power_rest
+        threshold = -((-cumulative << 64) // total)
+        if threshold >= 1 << 64:
+            break
+        values.append(threshold)
+        choose = choose * (n - j) // (j + 1)
+        power_k *= k
+        power_rest //= n - k
+    thresholds = np.array(values, dtype=np.uint64)
+    shift = np.uint64(64 - _resampling.GUIDE_BITS)
+    starts = np.arange(1 << _resampling.GUIDE_BITS, dtype=np.uint64) << shift
+    ends = starts | ((np.uint64(1) << shift) - np.uint64(1))
+    below = np.searchsorted(thresholds, starts, side="right")
+    through = np.searchsorted(thresholds, ends, side="right")
+    guide = (below | ((through > below).astype(np.int64) << 16)).astype(np.int32)
+    guide.setflags(write=False)
+    thresholds.setflags(write=False)
+    return guide, thresholds
+
+
+def _levels(method, alpha_half, acceleration, below, equal, total, flat):
+    """z0 and the 1-based ranks ``(low, high)`` of the interval's replicates (None when
+    every replicate is equal). Plain Python, the same arithmetic as the exact intervals'."""
+    z0 = math.nan
+    if method == _grid.BCA:
+        share = (below + 0.5 * equal) / total
+        share = min(max(share, 0.5 / total), 1.0 - 0.5 / total)
+        z0 = normal_quantile(share)
+    if flat:
+        return z0, None
+    if method == _grid.BCA:
+        z_low = bca_adjusted_z(z0, acceleration, normal_quantile(alpha_half))
+        z_high = bca_adjusted_z(z0, acceleration, -normal_quantile(alpha_half))
+        levels = (normal_cdf(z_low), normal_cdf(-z_low), normal_cdf(z_high), normal_cdf(-z_high))
+    else:
+        levels = (alpha_half, 1.0 - alpha_half, 1.0 - alpha_half, alpha_half)
+    return z0, (
+        _grid.rank_of_quantile(total, levels[0], levels[1]),
+        _grid.rank_of_quantile(total, levels[2], levels[3]),
+    )
+
+
+def _summarize(
+    integer_grid,
+    replicates,
+    observed,
+    method,
+    alpha_half,
+    acceleration,
+    threads,
+    low,
+    high,
+    z0,
+    degenerate,
+):
+    """Endpoints (on the grid), z0 and degeneracy of every item's replicates: one pass
+    counts, Python computes z0 and the ranks, a second pass finds the ranked replicates."""
+    items, n_resamples = replicates.shape
+    dtype = replicates.dtype
+    smallest = np.empty(items, dtype=dtype)
+    largest = np.empty(items, dtype=dtype)
+    below = np.empty(items, dtype=np.int64)
+    equal = np.empty(items, dtype=np.int64)
+    workers = threads if items > 1 else 1
+
+    def counting(first, stop):
+        _resampling.column_counts(
+            replicates, observed, first, stop, smallest, largest, below, equal
+        )
+
+    _threads.run_ranges(counting, items, workers, align=1)
+    ranks = np.zeros((items, 2), dtype=np.int64)
+    for item in range(items):
+        flat = smallest[item] == largest[item]
+        z0[item], item_ranks = _levels(
+            method,
+            alpha_half,
+            float(acceleration[item]),
+            int(below[item]),
+            int(equal[item]),
+            n_resamples,
+            flat,
+        )
+        degenerate[item] = item_ranks is None
+        if item_ranks is not None:
+            ranks[item] = item_ranks
+    values = np.empty((items, 2), dtype=dtype)
+    spans = largest.astype(np.int64) - smallest.astype(np.int64) + 1 if integer_grid else None
+    if integer_grid and int(spans.max()) <= max(4 * n_resamples, 1 << 16):
+
+        def ranking(first, stop):
+            counts = np.empty(int(spans[first:stop].max()), dtype=np.int64)
+            _resampling.ranked_histogram(
+                replicates, smallest, largest, ranks, first, stop, values, counts
+            )
+
+    else:
+
+        def ranking(first, stop):
+            counts = np.empty(_resampling.SELECT_BUCKETS + 1, dtype=np.int64)
+            members_a = np.empty(n_resamples, dtype=dtype)
+            members_b = np.empty(n_resamples, dtype=dtype)
+            _resampling.ranked_select(
+                replicates,
+                smallest,
+                largest,
+                ranks,
+                first,
+                stop,
+                values,
+                counts,
+                members_a,
+                members_b,
+            )
+
+    if not degenerate.all():
+        _threads.run_ranges(ranking, items, workers, align=1)
+    for item in range(items):
+        if degenerate[item]:
+            low[item] = high[item] = float(smallest[item])
+        else:
+            low[item] = float(values[item, 0])
+            high[item] = float(values[item, 1])
 
 
 def _packed_columns(values):
-    """Whole-number items for the joint loop: respondents x words of bit fields.
+    """Whole-number items for the joint loop: words x respondents of bit fields.
 
-    Each item is shifted by its smallest answer; fields are 8, 16, 32 or 64 bits, the
-    narrowest that holds the largest shifted sum (n times the largest shifted answer).
-    Returns the packed array, the per-item offsets (n times the smallest answer) and the
-    field width.
+    Each item is shifted by its smallest answer; a field is the narrowest width that holds
+    the largest shifted sum (n times the largest shifted answer), so that ``64 // bits``
+    items share a word (ten 0/1 items for n <= 63). Returns the packed array, the per-item
+    offsets (n times the smallest answer) and the field width.
     """
     items, n = values.shape
     smallest = values.min(axis=1)
     shifted = (values - smallest[:, None]).astype(np.uint64)
-    bound = n * int(shifted.max())
-    bits = next(width for width in (8, 16, 32, 64) if width == 64 or bound < 1 << width)
+    bits = max(1, (n * int(shifted.max())).bit_length())
     per_word = 64 // bits
     n_words = -(-items // per_word)
-    packed = np.zeros((n, n_words), dtype=np.uint64)
+    packed = np.zeros((n_words, n), dtype=np.uint64)
     for item in range(items):
         word, field = divmod(item, per_word)
-        packed[:, word] |= shifted[item] << np.uint64(field * bits)
+        packed[word] |= shifted[item] << np.uint64(field * bits)
     return packed, (n * smallest).astype(np.int64), bits
 
 
@@ -398,28 +698,6 @@ def _replicate_dtype(statistic, samples, integer_grid):
     else:
         bound = n * largest
     return np.int32 if bound <= _INT32_MAX else np.int64
-
-
-def _span_fits_histogram(replicates, n_resamples, bound=None):
-    """Whether the replicates' integer span is small enough for a counting histogram; an
-    a-priori ``bound`` on the span that already fits spares a pass over the replicates."""
-    limit = max(4 * n_resamples, 1 << 16)
-    if bound is not None and bound <= limit:
-        return True
-    span = int(replicates.max()) - int(replicates.min()) + 1
-    return span <= limit
-
-
-def _grid_span_bound(statistic, samples):
-    """Upper bound on the span of integer-grid replicates, from the data alone (None if
-    not derived for the statistic): a resampled sum lies in ``[n min, n max]``."""
-    ranges = [int(sample.values.max()) - int(sample.values.min()) for sample in samples]
-    if statistic in ("mean", "proportion"):
-        return samples[0].n * ranges[0] + 1
-    if statistic in TWO_SAMPLE_STATISTICS:
-        n, m = samples[0].n, samples[1].n
-        return m * n * ranges[0] + n * m * ranges[1] + 1
-    return None
 
 
 # ---------------------------------------------------------------------------------------
