@@ -30,6 +30,8 @@ STATISTICS = ONE_SAMPLE_STATISTICS + TWO_SAMPLE_STATISTICS
 BINOMIAL_MAX_N = 1000
 #: Work of one binomial draw, in index draws (for the serial/parallel choice).
 BINOMIAL_WORK = 2
+#: Largest items x span of the per-item histograms of integer replicates (int64 cells).
+HISTOGRAM_MAX_CELLS = 1 << 22
 #: Whole-number data with at most this many distinct values use the comparison loop.
 CATEGORY_MAX_VALUES = 8
 #: Whole numbers beyond this magnitude are resampled as floats (their grids would overflow).
@@ -151,6 +153,7 @@ def bootstrap_ci(
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
+    span_origin = _grid_span(statistic, samples) if integer_grid else None
     if histogram is not None:
         # one binomial sample: the kernel histogrammed the counts K, grid = origin + step K
         origin, step, counts = histogram
@@ -176,6 +179,20 @@ def bootstrap_ci(
             low[0], high[0] = (
                 origin + step * int(np.searchsorted(cumulative, rank)) for rank in ranks
             )
+    elif _histograms_fit(span_origin, items, n_resamples):
+        _summarize_histograms(
+            replicates,
+            observed_grid,
+            span_origin,
+            percentile_code,
+            alpha_half,
+            acceleration,
+            threads,
+            low,
+            high,
+            z0,
+            all_equal,
+        )
     else:
         _summarize(
             integer_grid,
@@ -377,8 +394,8 @@ def _sums(sample, family, key, word_offset, out, threads):
 
         def binomial(start, stop):
             counts = np.zeros(n + 1, dtype=np.int64)
-            draws = np.empty(256, dtype=np.uint64)
-            found = np.empty(256, dtype=np.int32)
+            draws = np.empty(4096, dtype=np.uint64)
+            found = np.empty(4096, dtype=np.int32)
             _resampling.binomial_counts(
                 key,
                 word_offset,
@@ -403,12 +420,14 @@ def _sums(sample, family, key, word_offset, out, threads):
 
         def category(start, stop):
             if narrow:
-                cuts = ((first << 16) + n - 1) // n
+                # one boundary at least (weight 0 for constant data): the loop reads cuts[0]
+                cuts = np.r_[((first << 16) + n - 1) // n, 0][: max(first.shape[0], 1)]
+                weights = np.r_[steps, 0][: max(first.shape[0], 1)]
                 _resampling.category_sums_narrow(
                     key,
                     n,
                     cuts.astype(np.uint16),
-                    steps.astype(np.int32),
+                    weights.astype(np.int32),
                     steps,
                     first,
                     base,
@@ -429,8 +448,9 @@ def _sums(sample, family, key, word_offset, out, threads):
 
     def gather(start, stop):
         if narrow:
-            scratch = _resampling.narrow_scratch(n, LANES, x.dtype)
-            _resampling.gather_sums_narrow(key, x, word_offset, start, stop, out, LANES, scratch)
+            _resampling.gather_sums_narrow(
+                key, x, word_offset, start, stop, out, _resampling.GATHER_LANES
+            )
         else:
             _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
 
@@ -446,9 +466,22 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
         packed, offsets, bits = _packed_columns(values)
 
         def packed_sums(start, stop):
-            _resampling.joint_sums_packed(
-                key, packed, offsets, bits, word_offset, narrow, start, stop, out
-            )
+            if narrow:
+                _resampling.joint_sums_packed_narrow(
+                    key,
+                    packed,
+                    offsets,
+                    bits,
+                    word_offset,
+                    start,
+                    stop,
+                    out,
+                    _resampling.GATHER_LANES,
+                )
+            else:
+                _resampling.joint_sums_packed(
+                    key, packed, offsets, bits, word_offset, narrow, start, stop, out
+                )
 
         _threads.run_ranges(packed_sums, out.shape[1], threads)
         return
@@ -517,6 +550,64 @@ def _levels(method, alpha_half, acceleration, below, equal, total, flat):
         _grid.rank_of_quantile(total, levels[0], levels[1]),
         _grid.rank_of_quantile(total, levels[2], levels[3]),
     )
+
+
+def _histograms_fit(span_origin, items, n_resamples) -> bool:
+    """Whether integer replicates with an a-priori range are summarised by histograms."""
+    if span_origin is None:
+        return False
+    span = span_origin[0]
+    return span <= max(4 * n_resamples, 1 << 16) and span * items <= HISTOGRAM_MAX_CELLS
+
+
+def _summarize_histograms(
+    replicates,
+    observed,
+    span_origin,
+    method,
+    alpha_half,
+    acceleration,
+    threads,
+    low,
+    high,
+    z0,
+    degenerate,
+):
+    """Integer replicates with an a-priori range (sums, differences of sums): one pass
+    histograms every item, everything else is read off the histograms."""
+    items, n_resamples = replicates.shape
+    span, origin = span_origin
+    counts = np.empty((items, span), dtype=np.int64)
+
+    def counting(first, stop):
+        _resampling.histograms(replicates, origin, first, stop, counts)
+
+    _threads.run_ranges(counting, items, threads if items > 1 else 1, align=1)
+    cumulative = np.cumsum(counts, axis=1)
+    present = counts > 0
+    first_bin = np.argmax(present, axis=1)
+    last_bin = span - 1 - np.argmax(present[:, ::-1], axis=1)
+    for item in range(items):
+        position = int(observed[item]) - int(origin[item])
+        below = int(cumulative[item, position - 1]) if position > 0 else 0
+        equal = int(counts[item, position])
+        z0[item], ranks = _levels(
+            method,
+            alpha_half,
+            float(acceleration[item]),
+            below,
+            equal,
+            n_resamples,
+            first_bin[item] == last_bin[item],
+        )
+        degenerate[item] = ranks is None
+        base = int(origin[item])
+        if ranks is None:
+            low[item] = high[item] = float(base + int(first_bin[item]))
+        else:
+            row = cumulative[item]
+            low[item] = float(base + int(np.searchsorted(row, ranks[0])))
+            high[item] = float(base + int(np.searchsorted(row, ranks[1])))
 
 
 def _summarize(
@@ -621,6 +712,24 @@ def _packed_columns(values):
         word, field = divmod(item, per_word)
         packed[word] |= shifted[item] << np.uint64(field * bits)
     return packed, (n * smallest).astype(np.int64), bits
+
+
+def _grid_span(statistic, samples):
+    """``(span, origin)`` such that every item's integer-grid replicates lie in
+    ``[origin[item], origin[item] + span)``, from the data alone (a resampled sum lies in
+    ``[n min, n max]``); None where not derived (median, variance)."""
+    lows = [sample.values.min(axis=1).astype(np.int64) for sample in samples]
+    highs = [sample.values.max(axis=1).astype(np.int64) for sample in samples]
+    if statistic in ("mean", "proportion"):
+        n = samples[0].n
+        return int(n * (highs[0] - lows[0]).max()) + 1, n * lows[0]
+    if statistic in TWO_SAMPLE_STATISTICS:
+        n, m = samples[0].n, samples[1].n
+        # n2 * (sum of x*) - n1 * (sum of y*), each sum between n min and n max
+        origin = m * n * lows[0] - n * m * highs[1]
+        top = m * n * highs[0] - n * m * lows[1]
+        return int((top - origin).max()) + 1, origin
+    return None
 
 
 def _category_boundaries(sorted_values, needed):
