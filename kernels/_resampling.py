@@ -92,9 +92,7 @@ def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
 
 
 @njit(**_KERNEL)
-def binomial_counts(
-    key, word, guide, thresholds, origin, step, b_start, b_stop, out, counts, draws, found
-):
+def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop, out, counts):
     """``out[b] = origin + step * K_b`` with ``K_b ~ Binomial(n, k / n)``, and ``counts[K]``.
 
     ``K_b`` is the number of thresholds at or below word ``word`` of replicate b (one random
@@ -102,31 +100,30 @@ def binomial_counts(
     the binomial CDF, exact up to 2**-64 in each cumulative probability. ``guide[c]`` holds
     the count for words whose top :data:`GUIDE_BITS` bits are c, flagged with
     ``_AMBIGUOUS`` when a threshold falls inside that cell; only those words (about one in
-    a hundred for n = 39) are compared with every threshold. ``draws`` (uint64) and
-    ``found`` (int32) are scratch of one block.
+    a hundred for n = 39) are compared with every threshold.
     """
     n_thresholds = thresholds.shape[0]
-    block = draws.shape[0]
+    block = 4096
+    draws = np.empty(block, dtype=np.uint64)
+    found = np.empty(block, dtype=np.int32)
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
         size = b_stop - g
         if size > block:
             size = block
-        # three loops, each vectorised: the words, the guide look-up, the counts
+        # the words and the guide look-up vectorised, then the counts
         first = np.uint64(key) + ((np.uint64(g) << U32) + np.uint64(word) + np.uint64(1)) * GOLDEN
         for i in range(size):
             draws[i] = mix64(first + np.uint64(i) * stride)
         for i in range(size):
             found[i] = guide[np.int64(draws[i] >> _GUIDE_SHIFT)]
         for i in range(size):
-            if found[i] & _AMBIGUOUS:
+            count = found[i]
+            if count & _AMBIGUOUS:
                 u = draws[i]
                 count = 0
                 for j in range(n_thresholds):
                     count += np.int32(u >= thresholds[j])
-                found[i] = count
-        for i in range(size):
-            count = found[i]
             counts[count] += 1
             out[g + i] = origin + step * count
 
@@ -619,32 +616,6 @@ def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_
 
 
 @njit(**_KERNEL)
-def column_counts(replicates, observed, first, stop, smallest, largest, below, equal):
-    """Per item ``first <= i < stop``: the smallest and largest replicate, and how many lie
-    below and on the observed statistic (BCa counts the latter as one half)."""
-    for item in range(first, stop):
-        column = replicates[item]
-        target = observed[item]
-        low = column[0]
-        high = column[0]
-        under = 0
-        tied = 0
-        for b in range(column.shape[0]):
-            value = column[b]
-            if value < low:
-                low = value
-            if value > high:
-                high = value
-            # branch-free: the comparison with the observed value is a coin flip
-            under += value < target
-            tied += value == target
-        smallest[item] = low
-        largest[item] = high
-        below[item] = under
-        equal[item] = tied
-
-
-@njit(**_KERNEL)
 def histograms(replicates, origin, first, stop, counts):
     """``counts[i, v - origin[i]]`` = how many replicates of item i equal v, for items
     ``first <= i < stop`` (integer replicates known to lie within the histogram)."""
@@ -690,90 +661,49 @@ def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, 
                 break
 
 
-@njit(cache=True, inline="always")
-def select_kth(values, lo, hi, k):
-    """k-th smallest of ``values[lo..hi]`` (in place, Hoare quickselect, median-of-three).
-
-    On return every element after position k is >= ``values[k]``, so a larger rank can be
-    selected next within ``[k, hi]``.
-    """
-    while hi > lo:
-        mid = (lo + hi) >> 1
-        if values[mid] < values[lo]:
-            values[mid], values[lo] = values[lo], values[mid]
-        if values[hi] < values[lo]:
-            values[hi], values[lo] = values[lo], values[hi]
-        if values[hi] < values[mid]:
-            values[hi], values[mid] = values[mid], values[hi]
-        pivot = values[mid]
-        i = lo
-        j = hi
-        while i <= j:
-            while values[i] < pivot:
-                i += 1
-            while values[j] > pivot:
-                j -= 1
-            if i <= j:
-                values[i], values[j] = values[j], values[i]
-                i += 1
-                j -= 1
-        if k <= j:
-            hi = j
-        elif k >= i:
-            lo = i
-        else:
-            return values[k]
-    return values[k]
-
-
 @njit(**_KERNEL)
-def ranked_select(
-    replicates, smallest, largest, ranks, first, stop, values, counts, members_a, members_b
-):
-    """:func:`ranked_histogram` for float (or widely spread) replicates, by bucket selection.
+def bucket_members(column, smallest, largest, ranks, counts, members):
+    """The replicates that may hold the 1-based ranks ``ranks[0]`` and ``ranks[1]`` of
+    ``column`` (floats, or integers spread too widely for a histogram), by bucket selection.
 
     The values are counted into :data:`SELECT_BUCKETS` equal-width buckets (the bucket index
     is a non-decreasing function of the value, so ranks are preserved), the buckets holding
     the two ranks are located from the cumulative counts, and only their members are copied
-    out and selected exactly. Two streaming passes instead of a quickselect over all B
-    values. ``counts`` (SELECT_BUCKETS + 1) and ``members_*`` (B each) are scratch.
+    to ``members[0]`` and ``members[1]``. Returns ``(filled_0, rank_0, filled_1, rank_1)``:
+    the ranked replicate is the ``rank_s``-th smallest (0-based) of ``members[s, :filled_s]``,
+    which the caller selects (a few dozen values instead of B). ``counts`` is scratch of
+    SELECT_BUCKETS + 1.
     """
     top = SELECT_BUCKETS - 1
-    for item in range(first, stop):
-        if ranks[item, 0] < 1:
-            continue
-        column = replicates[item]
-        total = column.shape[0]
-        low = smallest[item]
-        scale = SELECT_BUCKETS / (largest[item] - low)
-        rank_a = ranks[item, 0] - 1
-        rank_b = ranks[item, 1] - 1
-        for j in range(SELECT_BUCKETS + 1):
-            counts[j] = 0
-        for b in range(total):
-            bucket = np.int64((column[b] - low) * scale)
-            counts[bucket if bucket < top else top] += 1
-        bucket_a = bucket_b = 0
-        before_a = before_b = 0
-        cumulative = 0
-        for j in range(SELECT_BUCKETS):
-            if cumulative <= rank_a < cumulative + counts[j]:
-                bucket_a = j
-                before_a = cumulative
-            if cumulative <= rank_b < cumulative + counts[j]:
-                bucket_b = j
-                before_b = cumulative
-            cumulative += counts[j]
-        filled_a = filled_b = 0
-        for b in range(total):
-            bucket = np.int64((column[b] - low) * scale)
-            if bucket > top:
-                bucket = top
-            if bucket == bucket_a:
-                members_a[filled_a] = column[b]
-                filled_a += 1
-            if bucket == bucket_b:
-                members_b[filled_b] = column[b]
-                filled_b += 1
-        values[item, 0] = select_kth(members_a, 0, filled_a - 1, rank_a - before_a)
-        values[item, 1] = select_kth(members_b, 0, filled_b - 1, rank_b - before_b)
+    total = column.shape[0]
+    scale = SELECT_BUCKETS / (largest - smallest)
+    rank_a = ranks[0] - 1
+    rank_b = ranks[1] - 1
+    for j in range(SELECT_BUCKETS + 1):
+        counts[j] = 0
+    for b in range(total):
+        bucket = np.int64((column[b] - smallest) * scale)
+        counts[bucket if bucket < top else top] += 1
+    bucket_a = bucket_b = 0
+    before_a = before_b = 0
+    cumulative = 0
+    for j in range(SELECT_BUCKETS):
+        if cumulative <= rank_a < cumulative + counts[j]:
+            bucket_a = j
+            before_a = cumulative
+        if cumulative <= rank_b < cumulative + counts[j]:
+            bucket_b = j
+            before_b = cumulative
+        cumulative += counts[j]
+    filled_a = filled_b = 0
+    for b in range(total):
+        bucket = np.int64((column[b] - smallest) * scale)
+        if bucket > top:
+            bucket = top
+        if bucket == bucket_a:
+            members[0, filled_a] = column[b]
+            filled_a += 1
+        if bucket == bucket_b:
+            members[1, filled_b] = column[b]
+            filled_b += 1
+    return filled_a, rank_a - before_a, filled_b, rank_b - before_b

@@ -37,10 +37,7 @@ def configured_threads() -> int:
     value = os.environ.get("NUMBA_NUM_THREADS")
     if value:
         return max(1, int(value))
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+    return max(1, configured_cpus())
 
 
 def get_num_threads() -> int:
@@ -67,6 +64,48 @@ def choose(work: int, parallel: bool | None = None) -> tuple[str, int]:
     if parallel:
         return "parallel", threads
     return "serial", 1
+
+
+def runtime() -> dict:
+    """How the kernels run here, for a manifest: the thread count of parallel calls, the
+    CPUs this process may use, the work from which a call runs in parallel, numba's
+    configured thread count, the processor's SIMD level. No result depends on any of it."""
+    return {
+        "threads": get_num_threads(),
+        "cpus": configured_cpus(),
+        "parallel_min_work": PARALLEL_MIN_WORK,
+        "numba_num_threads": configured_threads(),
+        "simd": simd_level(),
+    }
+
+
+def configured_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def simd_level() -> str:
+    """The widest vector extension the processor reports (from /proc/cpuinfo; "unknown"
+    where that is not available)."""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            flags = next((line for line in handle if line.startswith(("flags", "Features"))), "")
+    except OSError:
+        return "unknown"
+    words = set(flags.split(":", 1)[-1].split())
+    for flag, name in (
+        ("avx512f", "AVX-512"),
+        ("avx2", "AVX2"),
+        ("avx", "AVX"),
+        ("sse4_2", "SSE4.2"),
+        ("asimd", "NEON"),
+    ):
+        if flag in words:
+            return name
+    return "none reported"
 
 
 def ranges(total: int, parts: int, align: int = ALIGN) -> list[tuple[int, int]]:

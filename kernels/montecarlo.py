@@ -54,6 +54,12 @@ class _Sample:
     def items(self) -> int:
         return self.values.shape[0]
 
+    @functools.cached_property
+    def distinct(self) -> int:
+        """Distinct values of a 1-D sample (its row is sorted)."""
+        row = self.values[0]
+        return 1 + int(np.count_nonzero(row[1:] != row[:-1]))
+
 
 def bootstrap_ci(
     data,
@@ -245,6 +251,28 @@ def bootstrap_ci(
     )
 
 
+def backend_for(
+    data, statistic: str = "mean", n_resamples: int = DEFAULT_N_RESAMPLES, parallel=None
+) -> dict:
+    """The serial/parallel choice :func:`bootstrap_ci` makes for these arguments, without
+    resampling: ``{"backend", "threads", "work", "parallel_min_work"}``, where ``work`` is
+    the call's index draws (a two-valued sample counts two per replicate). The choice
+    depends on the work and the machine's thread count; the results do not."""
+    statistic = statistic.lower()
+    n_resamples = check_n_resamples(n_resamples)
+    samples, one_dimensional = _prepare_samples(data, statistic, statistic in TWO_SAMPLE_STATISTICS)
+    integer_grid = all(sample.integer for sample in samples)
+    family = _family(statistic, samples, one_dimensional, integer_grid)
+    work = _work(family, samples, integer_grid, n_resamples)
+    backend, threads = _threads.choose(work, parallel)
+    return {
+        "backend": backend,
+        "threads": threads,
+        "work": work,
+        "parallel_min_work": _threads.PARALLEL_MIN_WORK,
+    }
+
+
 # ---------------------------------------------------------------------------------------
 # preparation
 
@@ -305,7 +333,7 @@ def _sum_family(sample: _Sample, integer_grid: bool) -> int:
     """BINOMIAL, CATEGORY or GATHER for the sum of one 1-D sample."""
     if not integer_grid:
         return _resampling.GATHER
-    distinct = np.unique(sample.values).shape[0]
+    distinct = sample.distinct
     if distinct == 2 and sample.n <= BINOMIAL_MAX_N:
         return _resampling.BINOMIAL
     if distinct <= CATEGORY_MAX_VALUES:
@@ -385,8 +413,8 @@ def _sums(sample, family, key, word_offset, out, threads):
     x = np.ascontiguousarray(sample.values[0])
     n = x.shape[0]
     if family == _resampling.BINOMIAL:
-        low_value, high_value = (int(value) for value in np.unique(x))
-        k = int(np.count_nonzero(x == high_value))
+        low_value, high_value = int(x[0]), int(x[-1])  # x is sorted
+        k = n - int(np.searchsorted(x, high_value))
         guide, thresholds = _binomial_tables(k, n)
         origin = n * low_value
         step = high_value - low_value
@@ -394,8 +422,6 @@ def _sums(sample, family, key, word_offset, out, threads):
 
         def binomial(start, stop):
             counts = np.zeros(n + 1, dtype=np.int64)
-            draws = np.empty(4096, dtype=np.uint64)
-            found = np.empty(4096, dtype=np.int32)
             _resampling.binomial_counts(
                 key,
                 word_offset,
@@ -407,8 +433,6 @@ def _sums(sample, family, key, word_offset, out, threads):
                 stop,
                 out,
                 counts,
-                draws,
-                found,
             )
             parts.append(counts)
 
@@ -627,18 +651,11 @@ def _summarize(
     counts, Python computes z0 and the ranks, a second pass finds the ranked replicates."""
     items, n_resamples = replicates.shape
     dtype = replicates.dtype
-    smallest = np.empty(items, dtype=dtype)
-    largest = np.empty(items, dtype=dtype)
-    below = np.empty(items, dtype=np.int64)
-    equal = np.empty(items, dtype=np.int64)
-    workers = threads if items > 1 else 1
-
-    def counting(first, stop):
-        _resampling.column_counts(
-            replicates, observed, first, stop, smallest, largest, below, equal
-        )
-
-    _threads.run_ranges(counting, items, workers, align=1)
+    # the counting pass in numpy: one compiled kernel fewer on a cold start
+    smallest = replicates.min(axis=1)
+    largest = replicates.max(axis=1)
+    below = np.count_nonzero(replicates < observed[:, None], axis=1)
+    equal = np.count_nonzero(replicates == observed[:, None], axis=1)
     ranks = np.zeros((items, 2), dtype=np.int64)
     for item in range(items):
         flat = smallest[item] == largest[item]
@@ -656,7 +673,9 @@ def _summarize(
             ranks[item] = item_ranks
     values = np.empty((items, 2), dtype=dtype)
     spans = largest.astype(np.int64) - smallest.astype(np.int64) + 1 if integer_grid else None
-    if integer_grid and int(spans.max()) <= max(4 * n_resamples, 1 << 16):
+    if degenerate.all():
+        pass
+    elif integer_grid and int(spans.max()) <= max(4 * n_resamples, 1 << 16):
 
         def ranking(first, stop):
             counts = np.empty(int(spans[first:stop].max()), dtype=np.int64)
@@ -664,27 +683,19 @@ def _summarize(
                 replicates, smallest, largest, ranks, first, stop, values, counts
             )
 
+        _threads.run_ranges(ranking, items, threads if items > 1 else 1, align=1)
     else:
-
-        def ranking(first, stop):
-            counts = np.empty(_resampling.SELECT_BUCKETS + 1, dtype=np.int64)
-            members_a = np.empty(n_resamples, dtype=dtype)
-            members_b = np.empty(n_resamples, dtype=dtype)
-            _resampling.ranked_select(
-                replicates,
-                smallest,
-                largest,
-                ranks,
-                first,
-                stop,
-                values,
-                counts,
-                members_a,
-                members_b,
+        counts = np.empty(_resampling.SELECT_BUCKETS + 1, dtype=np.int64)
+        members = np.empty((2, n_resamples), dtype=dtype)
+        for item in range(items):
+            if degenerate[item]:
+                continue
+            found = _resampling.bucket_members(
+                replicates[item], smallest[item], largest[item], ranks[item], counts, members
             )
-
-    if not degenerate.all():
-        _threads.run_ranges(ranking, items, workers, align=1)
+            for end in range(2):
+                filled, rank = found[2 * end], found[2 * end + 1]
+                values[item, end] = np.partition(members[end, :filled], rank)[rank]
     for item in range(items):
         if degenerate[item]:
             low[item] = high[item] = float(smallest[item])
