@@ -103,9 +103,11 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
     a hundred for n = 39) are compared with every threshold.
     """
     n_thresholds = thresholds.shape[0]
-    block = 4096
+    block = 1024
     draws = np.empty(block, dtype=np.uint64)
     found = np.empty(block, dtype=np.int32)
+    width = counts.shape[0]
+    partial = np.zeros(4 * width, dtype=np.int64)
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
         size = b_stop - g
@@ -124,8 +126,15 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
                 count = 0
                 for j in range(n_thresholds):
                     count += np.int32(u >= thresholds[j])
-            counts[count] += 1
-            out[g + i] = origin + step * count
+                found[i] = count
+            # four interleaved histograms: consecutive equal counts do not wait on each other
+            partial[(i & 3) * width + count] += 1
+        for i in range(size):
+            out[g + i] = origin + step * found[i]
+    for j in range(width):
+        counts[j] += (
+            partial[j] + partial[width + j] + partial[2 * width + j] + partial[3 * width + j]
+        )
 
 
 @njit(cache=True, inline="always")

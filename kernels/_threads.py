@@ -15,6 +15,7 @@ more than one thread is available.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,7 @@ _pool_size = 0
 _threads: int | None = None
 
 
+@functools.lru_cache(maxsize=1)
 def configured_threads() -> int:
     """numba's configured thread count (``NUMBA_NUM_THREADS``), without starting numba's
     threading layer; the CPUs this process may use if numba is not imported yet."""
@@ -79,6 +81,7 @@ def runtime() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1)
 def configured_cpus() -> int:
     """CPUs this process may run on."""
     try:

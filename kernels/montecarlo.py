@@ -55,6 +55,16 @@ class _Sample:
         return self.values.shape[0]
 
     @functools.cached_property
+    def lows(self) -> np.ndarray:
+        """Smallest value of each item."""
+        return self.values.min(axis=1)
+
+    @functools.cached_property
+    def highs(self) -> np.ndarray:
+        """Largest value of each item."""
+        return self.values.max(axis=1)
+
+    @functools.cached_property
     def distinct(self) -> int:
         """Distinct values of a 1-D sample (its row is sorted)."""
         row = self.values[0]
@@ -729,8 +739,8 @@ def _grid_span(statistic, samples):
     """``(span, origin)`` such that every item's integer-grid replicates lie in
     ``[origin[item], origin[item] + span)``, from the data alone (a resampled sum lies in
     ``[n min, n max]``); None where not derived (median, variance)."""
-    lows = [sample.values.min(axis=1).astype(np.int64) for sample in samples]
-    highs = [sample.values.max(axis=1).astype(np.int64) for sample in samples]
+    lows = [sample.lows.astype(np.int64) for sample in samples]
+    highs = [sample.highs.astype(np.int64) for sample in samples]
     if statistic in ("mean", "proportion"):
         n = samples[0].n
         return int(n * (highs[0] - lows[0]).max()) + 1, n * lows[0]
@@ -793,7 +803,7 @@ def _constant_statistic(statistic, samples):
     """Items whose samples are all constant, and the statistic's value there."""
     degenerate = np.ones(samples[0].items, dtype=bool)
     for sample in samples:
-        degenerate &= np.all(sample.values == sample.values[:, :1], axis=1)
+        degenerate &= sample.lows == sample.highs
     first = samples[0].values[:, 0].astype(np.float64)
     if statistic in ("std", "var"):
         return degenerate, np.zeros_like(first)
@@ -805,7 +815,9 @@ def _constant_statistic(statistic, samples):
 def _replicate_dtype(statistic, samples, integer_grid):
     if not integer_grid:
         return np.float64
-    largest = max(float(np.max(np.abs(sample.values))) for sample in samples)
+    largest = max(
+        max(abs(float(sample.lows.min())), abs(float(sample.highs.max()))) for sample in samples
+    )
     n = samples[0].n
     if statistic in TWO_SAMPLE_STATISTICS:
         bound = 2.0 * n * samples[1].n * largest
