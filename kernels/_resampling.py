@@ -106,8 +106,6 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
     block = 1024
     draws = np.empty(block, dtype=np.uint64)
     found = np.empty(block, dtype=np.int32)
-    width = counts.shape[0]
-    partial = np.zeros(4 * width, dtype=np.int64)
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
         size = b_stop - g
@@ -126,22 +124,17 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
                 count = 0
                 for j in range(n_thresholds):
                     count += np.int32(u >= thresholds[j])
-                found[i] = count
-            # four interleaved histograms: consecutive equal counts do not wait on each other
-            partial[(i & 3) * width + count] += 1
-        for i in range(size):
-            out[g + i] = origin + step * found[i]
-    for j in range(width):
-        counts[j] += (
-            partial[j] + partial[width + j] + partial[2 * width + j] + partial[3 * width + j]
-        )
+            counts[count] += 1
+            out[g + i] = origin + step * count
 
 
 @njit(cache=True, inline="always")
-def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected):
+def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
     """Indices of ``lanes`` replicates from ``g``, narrow slots: ``index[w * 4 lanes + 4 r
     + s]`` is slot ``4 w + s`` of replicate ``g + r`` (quarter s of its word w), computed
-    vectorised across replicates; ``rejected[r]`` flags a replicate with a biased quarter."""
+    vectorised across replicates. A replicate with a biased quarter (``rejected[r]``) is
+    redrawn slot by slot into its places (``row`` is scratch of n), so the consumers read
+    every replicate the same way."""
     n_words = (n + 3) >> 2
     full = n >> 2
     tail = n & 3
@@ -174,6 +167,12 @@ def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected):
             flags |= np.uint64((p2 & m16) < threshold) & np.uint64(not last or tail > 2)
             flags |= np.uint64((p3 & m16) < threshold) & np.uint64(not last)
             rejected[r] |= flags
+    threshold16 = np.uint16(threshold)
+    for r in range(lanes):
+        if rejected[r]:
+            redraw_replicate_narrow(key, g + r, word_offset, n, threshold16, row)
+            for j in range(n):
+                index[(j >> 2) * width + 4 * r + (j & 3)] = np.uint32(row[j])
 
 
 @njit(**_KERNEL)
@@ -191,14 +190,13 @@ def gather_sums_narrow(key, x, word_offset, b_start, b_stop, out, lanes):
     full = n >> 2
     tail = n & 3
     width = 4 * lanes
-    threshold = np.uint16((1 << 16) % n)
     zero = x[0] * 0
     index = np.empty(n_words * width, dtype=np.uint32)
     start = np.empty(lanes, dtype=np.uint64)
     rejected = np.empty(lanes, dtype=np.uint64)
     row = np.empty(n, dtype=np.int64)
     for g in range(b_start, b_stop, lanes):
-        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected)
+        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
         count = b_stop - g
         if count > lanes:
             count = lanes
@@ -207,30 +205,19 @@ def gather_sums_narrow(key, x, word_offset, b_start, b_stop, out, lanes):
             a1 = zero
             a2 = zero
             a3 = zero
-            if rejected[r]:
-                redraw_replicate_narrow(key, g + r, word_offset, n, threshold, row)
-                for j in range(0, n, 4):
-                    a0 += x[row[j]]
-                    if j + 1 < n:
-                        a1 += x[row[j + 1]]
-                    if j + 2 < n:
-                        a2 += x[row[j + 2]]
-                    if j + 3 < n:
-                        a3 += x[row[j + 3]]
-            else:
-                for w in range(full):
-                    base = w * width + 4 * r
-                    a0 += x[index[base]]
+            for w in range(full):
+                base = w * width + 4 * r
+                a0 += x[index[base]]
+                a1 += x[index[base + 1]]
+                a2 += x[index[base + 2]]
+                a3 += x[index[base + 3]]
+            if tail:
+                base = full * width + 4 * r
+                a0 += x[index[base]]
+                if tail > 1:
                     a1 += x[index[base + 1]]
+                if tail > 2:
                     a2 += x[index[base + 2]]
-                    a3 += x[index[base + 3]]
-                if tail:
-                    base = full * width + 4 * r
-                    a0 += x[index[base]]
-                    if tail > 1:
-                        a1 += x[index[base + 1]]
-                    if tail > 2:
-                        a2 += x[index[base + 2]]
             out[g + r] = ((a0 + a1) + a2) + a3
 
 
@@ -505,14 +492,13 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
         if bits == 64
         else (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
     )
-    threshold = np.uint16((1 << 16) % n)
     index = np.empty(n_words * width, dtype=np.uint32)
     start = np.empty(lanes, dtype=np.uint64)
     rejected = np.empty(lanes, dtype=np.uint64)
     totals = np.empty(lanes, dtype=np.uint64)
     row = np.empty(n, dtype=np.int64)
     for g in range(b_start, b_stop, lanes):
-        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected)
+        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
         count = b_stop - g
         if count > lanes:
             count = lanes
@@ -524,13 +510,6 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
                 base = (j >> 2) * width + (j & 3)
                 for r in range(lanes):
                     totals[r] += column[index[base + 4 * r]]
-            for r in range(count):
-                if rejected[r]:
-                    redraw_replicate_narrow(key, g + r, word_offset, n, threshold, row)
-                    total = np.uint64(0)
-                    for j in range(n):
-                        total += column[row[j]]
-                    totals[r] = total
             first_item = p * per_word
             last_item = first_item + per_word
             if last_item > items:
