@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+from .bench_kernels import summary
+
 TARGET_SECONDS = 5.0
 RUNS = 2
 
@@ -88,10 +90,10 @@ def run() -> dict:
         totals.append(sum(result["times"].values()))
         compiled = result["compiled"]
     for name, values in per_call.items():
-        rows.append(_row(f"cold: {name}", values, "s"))
-    rows.append(_row("cold: import and all first calls", totals, "s"))
+        rows.append(summary(f"cold: {name}", values, "s", 1))
+    rows.append(summary("cold: import and all first calls", totals, "s", 1))
     scipy_first = [float(_run(SCIPY_SCRIPT, dict(os.environ))) for _ in range(RUNS)]
-    rows.append(_row("scipy.stats.bootstrap: import and first BCa call", scipy_first, "s"))
+    rows.append(summary("scipy.stats.bootstrap: import and first BCa call", scipy_first, "s", 1))
     specializations = sum(compiled.values())
     rows.append(
         {
@@ -126,15 +128,4 @@ def run() -> dict:
                 "direction": "max",
             }
         ],
-    }
-
-
-def _row(name: str, values: list[float], unit: str) -> dict:
-    return {
-        "benchmark": name,
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "unit": unit,
-        "runs": len(values),
     }

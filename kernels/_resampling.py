@@ -132,9 +132,10 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
 def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
     """Indices of ``lanes`` replicates from ``g``, narrow slots: ``index[w * 4 lanes + 4 r
     + s]`` is slot ``4 w + s`` of replicate ``g + r`` (quarter s of its word w), computed
-    vectorised across replicates. A replicate with a biased quarter (``rejected[r]``) is
-    redrawn slot by slot into its places (``row`` is scratch of n), so the consumers read
-    every replicate the same way."""
+    vectorised across replicates. The quarters of the last word past slot n - 1 get index
+    n (a padding value). A replicate with a biased quarter (``rejected[r]``) is redrawn
+    slot by slot into its places (``row`` is scratch of n), so the consumers read every
+    replicate the same way."""
     n_words = (n + 3) >> 2
     full = n >> 2
     tail = n & 3
@@ -148,10 +149,14 @@ def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
     for r in range(lanes):
         start[r] = lane_start(key, g + r) + np.uint64(word_offset) * GOLDEN
         rejected[r] = 0
+    pad = np.uint32(n)
     for w in range(n_words):
         step = np.uint64(w) * GOLDEN
         base = w * width
         last = w == full
+        keep1 = not last or tail > 1
+        keep2 = not last or tail > 2
+        keep3 = not last
         for r in range(lanes):
             word = mix64(start[r] + step)
             p0 = (word & m16) * n64
@@ -159,13 +164,13 @@ def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
             p2 = ((word >> s32) & m16) * n64
             p3 = (word >> s48) * n64
             index[base + 4 * r] = np.uint32(p0 >> s16)
-            index[base + 4 * r + 1] = np.uint32(p1 >> s16)
-            index[base + 4 * r + 2] = np.uint32(p2 >> s16)
-            index[base + 4 * r + 3] = np.uint32(p3 >> s16)
+            index[base + 4 * r + 1] = np.uint32(p1 >> s16) if keep1 else pad
+            index[base + 4 * r + 2] = np.uint32(p2 >> s16) if keep2 else pad
+            index[base + 4 * r + 3] = np.uint32(p3 >> s16) if keep3 else pad
             flags = np.uint64((p0 & m16) < threshold)
-            flags |= np.uint64((p1 & m16) < threshold) & np.uint64(not last or tail > 1)
-            flags |= np.uint64((p2 & m16) < threshold) & np.uint64(not last or tail > 2)
-            flags |= np.uint64((p3 & m16) < threshold) & np.uint64(not last)
+            flags |= np.uint64((p1 & m16) < threshold) & np.uint64(keep1)
+            flags |= np.uint64((p2 & m16) < threshold) & np.uint64(keep2)
+            flags |= np.uint64((p3 & m16) < threshold) & np.uint64(keep3)
             rejected[r] |= flags
     threshold16 = np.uint16(threshold)
     for r in range(lanes):
@@ -176,21 +181,21 @@ def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
 
 
 @njit(**_KERNEL)
-def gather_sums_narrow(key, x, word_offset, b_start, b_stop, out, lanes):
+def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, lanes):
     """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots.
 
-    For ``lanes`` replicates at a time the random words are generated and turned into
-    indices first (vectorised across replicates): quarter ``s`` of word ``w`` of replicate
-    r is slot ``4 w + s``. Then each replicate adds its values in four partial sums kept in
-    registers (slots s, s + 4, ... in order), and its value is ``((a0 + a1) + a2) + a3``: a
-    fixed order, the same in the redraw of a rejected replicate, whatever the thread count.
+    ``padded`` is the sorted sample followed by one identity element (-0.0 for floats, 0
+    for integers: ``a + (-0.0) == a`` exactly, also for ``a = -0.0``), which the unused
+    quarters of the last word point at. For ``lanes`` replicates at a time the indices are
+    drawn first (vectorised across replicates, see :func:`_narrow_indices`); then each
+    replicate adds its values in four partial sums kept in registers (slots s, s + 4, ...
+    in order), and its value is ``((a0 + a1) + a2) + a3``: a fixed order, whatever the
+    thread count.
     """
-    n = x.shape[0]
+    n = padded.shape[0] - 1
     n_words = (n + 3) >> 2
-    full = n >> 2
-    tail = n & 3
     width = 4 * lanes
-    zero = x[0] * 0
+    zero = padded[0] * 0
     index = np.empty(n_words * width, dtype=np.uint32)
     start = np.empty(lanes, dtype=np.uint64)
     rejected = np.empty(lanes, dtype=np.uint64)
@@ -205,19 +210,12 @@ def gather_sums_narrow(key, x, word_offset, b_start, b_stop, out, lanes):
             a1 = zero
             a2 = zero
             a3 = zero
-            for w in range(full):
+            for w in range(n_words):
                 base = w * width + 4 * r
-                a0 += x[index[base]]
-                a1 += x[index[base + 1]]
-                a2 += x[index[base + 2]]
-                a3 += x[index[base + 3]]
-            if tail:
-                base = full * width + 4 * r
-                a0 += x[index[base]]
-                if tail > 1:
-                    a1 += x[index[base + 1]]
-                if tail > 2:
-                    a2 += x[index[base + 2]]
+                a0 += padded[index[base]]
+                a1 += padded[index[base + 1]]
+                a2 += padded[index[base + 2]]
+                a3 += padded[index[base + 3]]
             out[g + r] = ((a0 + a1) + a2) + a3
 
 

@@ -170,6 +170,17 @@ def bootstrap_ci(
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
     span_origin = _grid_span(statistic, samples) if integer_grid else None
+    # the interval's levels, the threads, and the outputs (filled in place)
+    summary_arguments = (
+        percentile_code,
+        alpha_half,
+        acceleration,
+        threads,
+        low,
+        high,
+        z0,
+        all_equal,
+    )
     if histogram is not None:
         # one binomial sample: the kernel histogrammed the counts K, grid = origin + step K
         origin, step, counts = histogram
@@ -196,33 +207,9 @@ def bootstrap_ci(
                 origin + step * int(np.searchsorted(cumulative, rank)) for rank in ranks
             )
     elif _histograms_fit(span_origin, items, n_resamples):
-        _summarize_histograms(
-            replicates,
-            observed_grid,
-            span_origin,
-            percentile_code,
-            alpha_half,
-            acceleration,
-            threads,
-            low,
-            high,
-            z0,
-            all_equal,
-        )
+        _summarize_histograms(replicates, observed_grid, span_origin, summary_arguments)
     else:
-        _summarize(
-            integer_grid,
-            replicates,
-            observed_grid,
-            percentile_code,
-            alpha_half,
-            acceleration,
-            threads,
-            low,
-            high,
-            z0,
-            all_equal,
-        )
+        _summarize(integer_grid, replicates, observed_grid, summary_arguments)
     estimate = decode(observed.astype(np.float64))
     low_value = decode(low)
     high_value = decode(high)
@@ -479,11 +466,13 @@ def _sums(sample, family, key, word_offset, out, threads):
 
         _threads.run_ranges(category, out.shape[0], threads)
         return None
+    # the narrow loop reads one identity element past the sample (-0.0: a + -0.0 == a)
+    padded = np.append(x, x.dtype.type(-0.0 if x.dtype.kind == "f" else 0))
 
     def gather(start, stop):
         if narrow:
             _resampling.gather_sums_narrow(
-                key, x, word_offset, start, stop, out, _resampling.GATHER_LANES
+                key, padded, word_offset, start, stop, out, _resampling.GATHER_LANES
             )
         else:
             _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
@@ -594,21 +583,10 @@ def _histograms_fit(span_origin, items, n_resamples) -> bool:
     return span <= max(4 * n_resamples, 1 << 16) and span * items <= HISTOGRAM_MAX_CELLS
 
 
-def _summarize_histograms(
-    replicates,
-    observed,
-    span_origin,
-    method,
-    alpha_half,
-    acceleration,
-    threads,
-    low,
-    high,
-    z0,
-    degenerate,
-):
+def _summarize_histograms(replicates, observed, span_origin, arguments):
     """Integer replicates with an a-priori range (sums, differences of sums): one pass
     histograms every item, everything else is read off the histograms."""
+    method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
     items, n_resamples = replicates.shape
     span, origin = span_origin
     counts = np.empty((items, span), dtype=np.int64)
@@ -644,21 +622,10 @@ def _summarize_histograms(
             high[item] = float(base + int(np.searchsorted(row, ranks[1])))
 
 
-def _summarize(
-    integer_grid,
-    replicates,
-    observed,
-    method,
-    alpha_half,
-    acceleration,
-    threads,
-    low,
-    high,
-    z0,
-    degenerate,
-):
+def _summarize(integer_grid, replicates, observed, arguments):
     """Endpoints (on the grid), z0 and degeneracy of every item's replicates: one pass
     counts, Python computes z0 and the ranks, a second pass finds the ranked replicates."""
+    method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
     items, n_resamples = replicates.shape
     dtype = replicates.dtype
     # the counting pass in numpy: one compiled kernel fewer on a cold start

@@ -188,3 +188,30 @@ def test_binomial_counts_follow_the_binomial_distribution():
     pooled_observed = np.r_[observed[keep], observed[~keep].sum()]
     pooled_expected = np.r_[expected[keep], expected[~keep].sum()]
     assert stats.chisquare(pooled_observed, pooled_expected).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("n", [39, 25, 300])
+def test_float_sums_are_bit_identical_to_the_slot_order_sum(n):
+    """Float replicates are the slot-order sums of the definition, bit for bit, also where a
+    sum is exactly zero (a symmetric sample with negative values: the sign of a zero sum
+    must come out as the definition's)."""
+    half = np.arange(1, n // 2 + 1, dtype=float) * 0.25
+    data = np.sort(np.r_[-half, half, np.zeros(n - 2 * half.size)])
+    B = 2000
+    replicates = bootstrap_ci(data, n_resamples=B, seed=SEED, parallel=False).replicates()
+    zeros = 0
+    for b in range(B):
+        row = slot_indices(SEED, b, n)
+        if narrow_slots(n):
+            parts = [data[0] * 0] * 4
+            for j, i in enumerate(row):
+                parts[j & 3] += data[i]
+            expected = ((parts[0] + parts[1]) + parts[2]) + parts[3]
+        else:
+            expected = data[0] * 0
+            for i in row:
+                expected += data[i]
+        assert replicates[b] == expected / n
+        assert np.signbit(replicates[b]) == np.signbit(expected / n)
+        zeros += expected == 0
+    assert zeros > 0  # exact zero sums occurred
