@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 PARALLEL_MIN_WORK = 1 << 18
 #: Ranges are aligned to this many replicates (a multiple of the kernels' lane count).
 ALIGN = 256
+#: A parallel call is cut into this many ranges per thread (see :func:`run_ranges`).
+PIECES_PER_THREAD = 4
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -133,13 +135,32 @@ def _executor(workers: int) -> ThreadPoolExecutor:
 
 def run_ranges(function, total: int, threads: int, align: int = ALIGN) -> None:
     """Call ``function(start, stop)`` for ranges covering ``0..total``, on ``threads``
-    threads (the calling thread takes the first range)."""
-    pieces = ranges(total, threads, align) if total > 0 else [(0, 0)]
+    threads, the calling thread included.
+
+    The work is cut into :data:`PIECES_PER_THREAD` ranges per thread, and each thread takes
+    the next unclaimed range until none is left: where another job keeps a CPU busy, the
+    threads that do run take over its share instead of waiting for it. Which thread
+    computes a range changes no result.
+    """
+    if threads <= 1 or total <= align:
+        function(0, total)
+        return
+    pieces = ranges(total, threads * PIECES_PER_THREAD, align)
     if len(pieces) == 1:
         function(0, total)
         return
-    pool = _executor(len(pieces) - 1)
-    futures = [pool.submit(function, start, stop) for start, stop in pieces[1:]]
-    function(*pieces[0])
+    claim = iter(pieces).__next__  # next() on a list iterator is atomic under the GIL
+
+    def work():
+        while True:
+            try:
+                start, stop = claim()
+            except StopIteration:
+                return
+            function(start, stop)
+
+    pool = _executor(threads - 1)
+    futures = [pool.submit(work) for _ in range(min(threads, len(pieces)) - 1)]
+    work()
     for future in futures:
         future.result()
