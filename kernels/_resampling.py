@@ -105,7 +105,7 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
     n_thresholds = thresholds.shape[0]
     block = 1024
     draws = np.empty(block, dtype=np.uint64)
-    found = np.empty(block, dtype=np.int32)
+    found = np.empty(block, dtype=np.int64)
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
         size = b_stop - g
