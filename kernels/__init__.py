@@ -15,8 +15,13 @@ And :func:`coverage`, the exact coverage of an interval method for a binomial pr
 
 Every result is a :class:`ConfidenceInterval` that unpacks as ``(low, high)`` and records
 how it was computed (``path``, ``backend``, ``n_threads``, ``seed``).
+
+:func:`runtime` describes how the kernels run on this machine (threads, the work from which
+a call runs in parallel, the processor's SIMD level) and :func:`backend_for` the
+serial/parallel choice for a given problem size, for the build's manifest.
 """
 
+from ._threads import get_num_threads, runtime, set_num_threads
 from .analytic import ANALYTIC_METHODS, analytic_ci
 from .exact import difference_ci, mean_ci, proportion_ci
 from .interval_coverage import COVERAGE_METHODS, coverage
@@ -24,7 +29,7 @@ from .results import ConfidenceInterval, CoverageResult, ResamplingDistribution
 
 #: Imported on first use (PEP 562): the Monte Carlo module and its kernels are not needed by
 #: the exact intervals, and leaving them out shortens the start-up.
-_LAZY = {"STATISTICS": "montecarlo", "bootstrap_ci": "montecarlo"}
+_LAZY = {"STATISTICS": "montecarlo", "bootstrap_ci": "montecarlo", "backend_for": "montecarlo"}
 
 
 def __getattr__(name):
@@ -49,9 +54,13 @@ __all__ = [
     "CoverageResult",
     "ResamplingDistribution",
     "analytic_ci",
+    "backend_for",
     "bootstrap_ci",
     "coverage",
     "difference_ci",
+    "get_num_threads",
     "mean_ci",
     "proportion_ci",
+    "runtime",
+    "set_num_threads",
 ]

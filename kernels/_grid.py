@@ -9,21 +9,20 @@ Quantiles follow the inverse-CDF definition used by ``scipy.stats.binom.ppf``:
 ``G^-1(q) = min{j : P(J <= j) >= q}``. For ``q > 1/2`` the equivalent upper-tail form
 ``min{j : P(J > j) <= 1 - q}`` is evaluated, with ``1 - q`` passed in separately, so that
 levels close to one keep their precision.
+
+Plain Python, registered with numba by :mod:`kernels._jit` (see :mod:`kernels._normal`).
 """
 
 import math
-
-from numba import njit
 
 from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
 
 PERCENTILE, BASIC, BCA = 0, 1, 2
 
 
-@njit(cache=True)
 def grid_quantile(pmf, q, q_complement):
     """Smallest grid point j with P(J <= j) >= q (upper-tail form for q > 1/2)."""
-    m = pmf.shape[0]
+    m = len(pmf)
     if q <= 0.5:
         cumulative = 0.0
         for j in range(m):
@@ -44,7 +43,6 @@ def grid_quantile(pmf, q, q_complement):
     return j
 
 
-@njit(cache=True)
 def bias_correction(pmf, observed):
     """BCa's z0 = Phi^-1(P(J < observed) + P(J = observed) / 2): ties count one half."""
     below = 0.0
@@ -53,7 +51,6 @@ def bias_correction(pmf, observed):
     return normal_quantile(below + 0.5 * pmf[observed])
 
 
-@njit(cache=True)
 def grid_interval(pmf, observed, method, alpha_half, acceleration):
     """Grid points (lower, upper, z0) of a two-sided interval at level ``1 - 2 alpha_half``.
 
@@ -75,7 +72,6 @@ def grid_interval(pmf, observed, method, alpha_half, acceleration):
     return lower, upper, z0
 
 
-@njit(cache=True)
 def count_quantile(counts, total, q, q_complement):
     """Inverse-CDF quantile of ``total`` replicates histogrammed in ``counts``.
 
@@ -85,14 +81,13 @@ def count_quantile(counts, total, q, q_complement):
     """
     rank = rank_of_quantile(total, q, q_complement)
     cumulative = 0
-    for j in range(counts.shape[0]):
+    for j in range(len(counts)):
         cumulative += counts[j]
         if cumulative >= rank:
             return j
-    return counts.shape[0] - 1
+    return len(counts) - 1
 
 
-@njit(cache=True)
 def rank_of_quantile(total, q, q_complement):
     """1-based rank of the inverse-CDF q-quantile among ``total`` sorted replicates."""
     if q <= 0.5:

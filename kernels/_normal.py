@@ -1,4 +1,4 @@
-"""The standard normal CDF and quantile, and the BCa level adjustment, compiled with numba.
+"""The standard normal CDF and quantile, and the BCa level adjustment (Python and numba).
 
 scipy's ``ndtr``/``ndtri`` cannot be called from cached numba code, and importing scipy would
 cost more than the whole cached start-up budget, so both are computed here:
@@ -7,32 +7,32 @@ cost more than the whole cached start-up budget, so both are computed here:
 - ``normal_quantile(p)`` starts from Abramowitz & Stegun 26.2.23 (absolute error < 4.5e-4)
   and polishes with Halley steps on ``normal_cdf``; each step roughly triples the number of
   correct digits, so three steps reach double precision (checked against scipy in the tests).
+
+These are plain Python functions: the interval arithmetic after the resampling runs in
+Python, and :mod:`kernels._jit` registers the same functions with numba for the compiled
+kernels that need them, so both compute the same floating-point operations in the same
+order (no fastmath) and give the same bits.
 """
 
 import math
-
-import numpy as np
-from numba import njit
 
 _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
-@njit(cache=True)
 def normal_cdf(x):
     """Phi(x), the standard normal CDF."""
     return 0.5 * math.erfc(-x / _SQRT2)
 
 
-@njit(cache=True)
 def normal_quantile(p):
     """Phi^-1(p) for p in [0, 1]; -inf at 0, +inf at 1, NaN outside."""
     if not (p >= 0.0 and p <= 1.0):
-        return np.nan
+        return math.nan
     if p == 0.0:
-        return -np.inf
+        return -math.inf
     if p == 1.0:
-        return np.inf
+        return math.inf
     lower = p < 0.5
     tail = p if lower else 1.0 - p
     t = math.sqrt(-2.0 * math.log(tail))
@@ -52,7 +52,6 @@ def normal_quantile(p):
     return x
 
 
-@njit(cache=True)
 def bca_adjusted_z(z0, acceleration, z_alpha):
     """The BCa-adjusted normal score ``z0 + (z0 + z) / (1 - a (z0 + z))``.
 
@@ -64,5 +63,5 @@ def bca_adjusted_z(z0, acceleration, z_alpha):
     shifted = z0 + z_alpha
     denominator = 1.0 - acceleration * shifted
     if denominator <= 0.0:
-        return np.inf if shifted > 0.0 else -np.inf
+        return math.inf if shifted > 0.0 else -math.inf
     return z0 + shifted / denominator

@@ -69,14 +69,19 @@ def mix64(z):
     return z ^ (z >> _S31)
 
 
+_MASK64 = (1 << 64) - 1
+
+
+def mix64_int(z: int) -> int:
+    """:func:`mix64` on a Python integer (the same bijection, no compilation needed)."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
 def stream_key(seed: int) -> np.uint64:
     """Key of the stream family for an unsigned 64-bit ``seed``."""
-    return np.uint64(_stream_key(np.uint64(seed)))
-
-
-@njit(cache=True)
-def _stream_key(seed):
-    return mix64(np.uint64(seed) ^ np.uint64(0x6A09E667F3BCC909))
+    return np.uint64(mix64_int((int(seed) & _MASK64) ^ 0x6A09E667F3BCC909))
 
 
 @njit(cache=True, inline="always")
@@ -158,12 +163,12 @@ def draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, reje
                 idx[j, r] = row[j]
 
 
-@njit(cache=True)
-def narrow_slots(n):
+def narrow_slots(n: int) -> bool:
     """True when a sample of size ``n`` draws 16-bit slots (four per word).
 
     The expected number of rejected slots per replicate is ``n (2**16 mod n) / 2**16``;
-    narrow slots are used while that stays at or below 1/16.
+    narrow slots are used while that stays at or below 1/16. Decided in Python: the
+    kernels are told the slot width, so they compile only the loop they run.
     """
     return _LITTLE_ENDIAN and n < (1 << 16) and n * ((1 << 16) % n) <= NARROW_REJECTION_BUDGET
 
@@ -207,7 +212,7 @@ def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
         out_row[j] = np.int64(product >> U16)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start):
     """``words[w * lanes + r]`` = word ``word_offset + w`` of replicate ``first_replicate + r``.
 

@@ -1,39 +1,45 @@
 """Numba kernels of the Monte Carlo bootstrap.
 
-The B replicates are cut into chunks of :data:`CHUNK` replicates; a chunk is computed by one
-thread, and inside a chunk :data:`~kernels._random.LANES` replicates are computed side by side
-so that the random-number arithmetic vectorises. Each replicate draws its indices from its own
-counter range (see :mod:`kernels._random`) and adds its values up in slot order, so the
-replicate values do not depend on the chunking or on the number of threads.
+Every kernel computes the replicates ``b_start <= b < b_stop`` of one resampling family and
+writes them to ``out[..., b]``; the caller cuts the B replicates into ranges and runs them on
+one thread or several (see :mod:`kernels._threads`). Inside a range
+:data:`~kernels._random.LANES` replicates are computed side by side so that the
+random-number arithmetic vectorises. Each replicate draws from its own counter range (see
+:mod:`kernels._random`) and adds its values up in slot order, so a replicate's value does not
+depend on the ranges or on the number of threads.
+
+The kernels are small and separate on purpose: a call compiles only the loop it runs (a
+binary item compiles one loop, a continuous sample another), every kernel is compiled
+without ``parallel=True`` (no parfors), and helpers are inlined rather than linked, so that
+the first call on a machine without a compilation cache stays short.
 
 Replicates are stored on a grid per statistic: for whole-number data the grid values are
 integers (sums, twice a median, ``n * sum x^2 - (sum x)^2``), so that equality with the
 observed statistic, which BCa counts as one half, is exact; for other data they are floats.
 
-Families of resampling loops:
+Families:
 
+- ``BINOMIAL``: a sample with two distinct whole-number values. The resampled count of the
+  upper value is ``Binomial(n, k / n)``; it is drawn directly, by inversion of one random
+  word per replicate (see :func:`binomial_counts`), instead of drawing n indices;
 - ``GATHER``: sum of the resampled values of one 1-D sample (sorted), any dtype;
 - ``CATEGORY``: the same sum for whole-number data with few distinct values, computed by
-  comparing each draw with the category boundaries instead of loading the value (identical
-  results, fewer memory accesses);
+  comparing each draw with the category boundaries instead of loading the value;
 - ``JOINT``: per-item sums of 2-D data, the same respondents drawn for every item (whole
   numbers packed as bit fields, several items per 64-bit addition);
 - ``MEDIAN`` and ``VARIANCE``: per-replicate counts of each respondent, then the statistic
   of each item from those counts.
 
 Samples small enough for narrow (16-bit) slots (see :mod:`kernels._random`) use the
-``*_narrow`` loops: the random words of :data:`~kernels._random.LANES` replicates are
-generated first, then consumed as 16-bit lanes, four slots per word. The slot width is a
-function of n alone, so every family draws the same indices for the same replicate.
+``*_narrow`` loops. The slot width is a function of n alone, so every index-drawing family
+draws the same indices for the same replicate.
 """
 
-import math
+from collections import namedtuple
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from . import _grid
-from ._normal import bca_adjusted_z, normal_quantile
 from ._random import (
     GOLDEN,
     LANES,
@@ -44,36 +50,194 @@ from ._random import (
     fill_lane_words,
     lane_start,
     mix64,
-    narrow_slots,
     narrow_threshold,
     redraw_replicate_narrow,
     redraw_replicate_slots,
     rejection_threshold,
 )
 
-CHUNK = 64 * LANES
 SELECT_BUCKETS = 4096
-GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4
+BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5
+#: Bits of a random word that index the binomial guide table.
+GUIDE_BITS = 12
+_GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
+_AMBIGUOUS = np.int32(1 << 16)
+_COUNT_MASK = np.int32(0xFFFF)
+
+_KERNEL = {"cache": True, "nogil": True}
+#: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
+GATHER_LANES = 64
+
+#: Scratch of the narrow loops, allocated by the caller (see :func:`narrow_scratch`).
+NarrowScratch = namedtuple(
+    "NarrowScratch", ["words", "quarters", "start", "acc", "rejected", "index", "row", "part"]
+)
 
 
-@njit(cache=True)
-def gather_sums(key, x, word_offset, b0, nb, buf):
-    """``buf[0, i]`` = sum of the n resampled values of replicate ``b0 + i`` (x is 1-D)."""
+def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
+    """Scratch arrays for one thread of :func:`gather_sums_narrow` or
+    :func:`category_sums_narrow` (``dtype``: the accumulator's)."""
+    words = np.empty(((n + 3) // 4) * lanes, dtype=np.uint64)
+    width = 4 * lanes
+    return NarrowScratch(
+        words,
+        words.view(np.uint16),
+        np.empty(lanes, dtype=np.uint64),
+        np.zeros(width, dtype=dtype),
+        np.zeros(width, dtype=np.uint16),
+        np.zeros(width, dtype=np.uint32),
+        np.empty(n, dtype=np.int64),
+        np.zeros(4, dtype=dtype),
+    )
+
+
+@njit(**_KERNEL)
+def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop, out, counts):
+    """``out[b] = origin + step * K_b`` with ``K_b ~ Binomial(n, k / n)``, and ``counts[K]``.
+
+    ``K_b`` is the number of thresholds at or below word ``word`` of replicate b (one random
+    word per replicate): with ``thresholds[j] = ceil(P(K <= j) 2**64)`` that is inversion of
+    the binomial CDF, exact up to 2**-64 in each cumulative probability. ``guide[c]`` holds
+    the count for words whose top :data:`GUIDE_BITS` bits are c, flagged with
+    ``_AMBIGUOUS`` when a threshold falls inside that cell; only those words (about one in
+    a hundred for n = 39) are compared with every threshold.
+    """
+    n_thresholds = thresholds.shape[0]
+    block = 1024
+    draws = np.empty(block, dtype=np.uint64)
+    found = np.empty(block, dtype=np.int64)
+    stride = np.uint64(1 << 32) * GOLDEN
+    for g in range(b_start, b_stop, block):
+        size = b_stop - g
+        if size > block:
+            size = block
+        # the words and the guide look-up vectorised, then the counts
+        first = np.uint64(key) + ((np.uint64(g) << U32) + np.uint64(word) + np.uint64(1)) * GOLDEN
+        for i in range(size):
+            draws[i] = mix64(first + np.uint64(i) * stride)
+        for i in range(size):
+            found[i] = guide[np.int64(draws[i] >> _GUIDE_SHIFT)]
+        for i in range(size):
+            count = found[i]
+            if count & _AMBIGUOUS:
+                u = draws[i]
+                count = 0
+                for j in range(n_thresholds):
+                    count += np.int32(u >= thresholds[j])
+            counts[count] += 1
+            out[g + i] = origin + step * count
+
+
+@njit(cache=True, inline="always")
+def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
+    """Indices of ``lanes`` replicates from ``g``, narrow slots: ``index[w * 4 lanes + 4 r
+    + s]`` is slot ``4 w + s`` of replicate ``g + r`` (quarter s of its word w), computed
+    vectorised across replicates. The quarters of the last word past slot n - 1 get index
+    n (a padding value). A replicate with a biased quarter (``rejected[r]``) is redrawn
+    slot by slot into its places (``row`` is scratch of n), so the consumers read every
+    replicate the same way."""
+    n_words = (n + 3) >> 2
+    full = n >> 2
+    tail = n & 3
+    width = 4 * lanes
+    threshold = np.uint64((1 << 16) % n)
+    n64 = np.uint64(n)
+    m16 = np.uint64(0xFFFF)
+    s16 = np.uint64(16)
+    s32 = np.uint64(32)
+    s48 = np.uint64(48)
+    for r in range(lanes):
+        start[r] = lane_start(key, g + r) + np.uint64(word_offset) * GOLDEN
+        rejected[r] = 0
+    pad = np.uint32(n)
+    for w in range(n_words):
+        step = np.uint64(w) * GOLDEN
+        base = w * width
+        last = w == full
+        keep1 = not last or tail > 1
+        keep2 = not last or tail > 2
+        keep3 = not last
+        for r in range(lanes):
+            word = mix64(start[r] + step)
+            p0 = (word & m16) * n64
+            p1 = ((word >> s16) & m16) * n64
+            p2 = ((word >> s32) & m16) * n64
+            p3 = (word >> s48) * n64
+            index[base + 4 * r] = np.uint32(p0 >> s16)
+            index[base + 4 * r + 1] = np.uint32(p1 >> s16) if keep1 else pad
+            index[base + 4 * r + 2] = np.uint32(p2 >> s16) if keep2 else pad
+            index[base + 4 * r + 3] = np.uint32(p3 >> s16) if keep3 else pad
+            flags = np.uint64((p0 & m16) < threshold)
+            flags |= np.uint64((p1 & m16) < threshold) & np.uint64(keep1)
+            flags |= np.uint64((p2 & m16) < threshold) & np.uint64(keep2)
+            flags |= np.uint64((p3 & m16) < threshold) & np.uint64(keep3)
+            rejected[r] |= flags
+    threshold16 = np.uint16(threshold)
+    for r in range(lanes):
+        if rejected[r]:
+            redraw_replicate_narrow(key, g + r, word_offset, n, threshold16, row)
+            for j in range(n):
+                index[(j >> 2) * width + 4 * r + (j & 3)] = np.uint32(row[j])
+
+
+@njit(**_KERNEL)
+def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, lanes):
+    """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots.
+
+    ``padded`` is the sorted sample followed by one identity element (-0.0 for floats, 0
+    for integers: ``a + (-0.0) == a`` exactly, also for ``a = -0.0``), which the unused
+    quarters of the last word point at. For ``lanes`` replicates at a time the indices are
+    drawn first (vectorised across replicates, see :func:`_narrow_indices`); then each
+    replicate adds its values in four partial sums kept in registers (slots s, s + 4, ...
+    in order), and its value is ``((a0 + a1) + a2) + a3``: a fixed order, whatever the
+    thread count.
+    """
+    n = padded.shape[0] - 1
+    n_words = (n + 3) >> 2
+    width = 4 * lanes
+    zero = padded[0] * 0
+    index = np.empty(n_words * width, dtype=np.uint32)
+    start = np.empty(lanes, dtype=np.uint64)
+    rejected = np.empty(lanes, dtype=np.uint64)
+    row = np.empty(n, dtype=np.int64)
+    for g in range(b_start, b_stop, lanes):
+        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
+        count = b_stop - g
+        if count > lanes:
+            count = lanes
+        for r in range(count):
+            a0 = zero
+            a1 = zero
+            a2 = zero
+            a3 = zero
+            for w in range(n_words):
+                base = w * width + 4 * r
+                a0 += padded[index[base]]
+                a1 += padded[index[base + 1]]
+                a2 += padded[index[base + 2]]
+                a3 += padded[index[base + 3]]
+            out[g + r] = ((a0 + a1) + a2) + a3
+
+
+@njit(**_KERNEL)
+def gather_sums(key, x, word_offset, b_start, b_stop, out, lanes):
+    """``out[b]`` = sum of the n resampled values of replicate b, wide (32-bit) slots."""
     n = x.shape[0]
     threshold = rejection_threshold(n)
     n64 = np.uint64(n)
     n_words = n >> 1
-    acc = np.zeros(LANES, dtype=x.dtype)
-    rejected = np.zeros(LANES, dtype=np.uint64)
-    start = np.zeros(LANES, dtype=np.uint64)
-    for g in range(0, nb, LANES):
-        for r in range(LANES):
+    acc = np.zeros(lanes, dtype=x.dtype)
+    rejected = np.zeros(lanes, dtype=np.uint64)
+    start = np.zeros(lanes, dtype=np.uint64)
+    row = np.empty(n, dtype=np.int64)
+    for g in range(b_start, b_stop, lanes):
+        for r in range(lanes):
             acc[r] = 0
             rejected[r] = 0
-            start[r] = lane_start(key, b0 + g + r) + np.uint64(word_offset) * GOLDEN
+            start[r] = lane_start(key, g + r) + np.uint64(word_offset) * GOLDEN
         for w in range(n_words):
             step = np.uint64(w) * GOLDEN
-            for r in range(LANES):
+            for r in range(lanes):
                 word = mix64(start[r] + step)
                 lo = (word & LOW32) * n64
                 hi = (word >> U32) * n64
@@ -84,50 +248,121 @@ def gather_sums(key, x, word_offset, b0, nb, buf):
                 )
         if n & 1:
             step = np.uint64(n_words) * GOLDEN
-            for r in range(LANES):
+            for r in range(lanes):
                 lo = (mix64(start[r] + step) & LOW32) * n64
                 acc[r] += x[np.int64(lo >> U32)]
                 rejected[r] |= np.uint64((lo & LOW32) < threshold)
-        for r in range(LANES):
-            if g + r >= nb:
-                break
+        for r in range(min(lanes, b_stop - g)):
             if rejected[r]:
-                row = np.empty(n, dtype=np.int64)
-                redraw_replicate_slots(key, b0 + g + r, word_offset, n, threshold, row)
+                redraw_replicate_slots(key, g + r, word_offset, n, threshold, row)
                 total = x[0] * 0
                 for j in range(n):
                     total += x[row[j]]
                 acc[r] = total
-            buf[0, g + r] = acc[r]
+            out[g + r] = acc[r]
 
 
-@njit(cache=True)
-def category_sums(key, n, bounds, steps, base, word_offset, b0, nb, buf):
-    """Like :func:`gather_sums` for sorted whole-number data with few distinct values.
+@njit(**_KERNEL)
+def category_sums_narrow(
+    key,
+    n,
+    cuts,
+    weights,
+    steps,
+    first,
+    base_value,
+    word_offset,
+    b_start,
+    b_stop,
+    out,
+    lanes,
+    scratch,
+):
+    """Like :func:`gather_sums_narrow` for sorted whole-number data with few distinct values:
+    pure 16-bit comparisons, no multiply and no load of the data.
 
-    The sorted data are ``base / n`` up to index ``first[1]``, then ``steps[0]`` higher up to
-    ``first[2]``, and so on; ``bounds[c] = first[c + 1] * 2**32``. A draw with product
-    ``r * n`` lands at index ``(r * n) >> 32``, which is at or past ``first[c + 1]`` exactly
-    when ``r * n >= bounds[c]``; counting those comparisons gives the same sum as loading the
-    values.
+    The sorted data are ``base_value / n`` up to index ``first[0]``, then ``steps[0]`` higher
+    up to ``first[1]``, and so on. With Lemire's map the index ``(u n) >> 16`` is at or past
+    ``first[c]`` exactly when ``u >= cuts[c] = ceil(first[c] 2**16 / n)``, so each category
+    boundary becomes a threshold on the raw 16-bit value ``u`` (``weights`` are the steps
+    as int32); the rejection test still needs ``(u n) mod 2**16``. ``scratch``: a
+    :func:`narrow_scratch` with int32 accumulators.
     """
+    n_words = (n + 3) >> 2
+    width = 4 * lanes
+    n_bounds = first.shape[0]
+    tail = n & 3
+    words = scratch.words
+    quarters = scratch.quarters
+    start = scratch.start
+    acc = scratch.acc
+    rejected = scratch.rejected
+    row = scratch.row
+    threshold = narrow_threshold(n)
+    n16 = np.uint16(n)
+    for g in range(b_start, b_stop, lanes):
+        fill_lane_words(key, g, word_offset, n_words, lanes, words, start)
+        for lane in range(width):
+            acc[lane] = 0
+            rejected[lane] = 0
+        for w in range(n_words):
+            base = w * width
+            last = w == n_words - 1 and tail != 0
+            cut = cuts[0]
+            weight = weights[0]
+            for lane in range(width):
+                u = quarters[base + lane]
+                keep = not last or (lane & 3) < tail
+                rejected[lane] |= keep & (np.uint16(u * n16) < threshold)
+                acc[lane] += weight * np.int32(keep & (u >= cut))
+            for c in range(1, n_bounds):
+                cut = cuts[c]
+                weight = weights[c]
+                for lane in range(width):
+                    keep = not last or (lane & 3) < tail
+                    acc[lane] += weight * np.int32(keep & (quarters[base + lane] >= cut))
+        count = b_stop - g
+        if count > lanes:
+            count = lanes
+        for r in range(count):
+            q = 4 * r
+            if rejected[q] | rejected[q + 1] | rejected[q + 2] | rejected[q + 3]:
+                redraw_replicate_narrow(key, g + r, word_offset, n, threshold, row)
+                total = 0
+                for j in range(n):
+                    for c in range(n_bounds):
+                        total += steps[c] * np.int64(row[j] >= first[c])
+                out[g + r] = base_value + total
+            else:
+                out[g + r] = base_value + acc[q] + acc[q + 1] + acc[q + 2] + acc[q + 3]
+
+
+@njit(**_KERNEL)
+def category_sums(key, n, first, steps, base_value, word_offset, b_start, b_stop, out, lanes):
+    """:func:`category_sums_narrow` with wide slots: a draw with product ``r * n`` lands at
+    index ``(r * n) >> 32``, which is at or past ``first[c]`` exactly when
+    ``r * n >= first[c] * 2**32``."""
     threshold = rejection_threshold(n)
     n64 = np.uint64(n)
     n_words = n >> 1
-    n_bounds = bounds.shape[0]
-    acc = np.zeros(LANES, dtype=np.int64)
-    rejected = np.zeros(LANES, dtype=np.uint64)
-    start = np.zeros(LANES, dtype=np.uint64)
-    low_products = np.zeros(LANES, dtype=np.uint64)
-    high_products = np.zeros(LANES, dtype=np.uint64)
-    for g in range(0, nb, LANES):
-        for r in range(LANES):
+    n_bounds = first.shape[0]
+    bounds = np.empty(n_bounds, dtype=np.uint64)
+    for c in range(n_bounds):
+        bounds[c] = np.uint64(first[c]) << U32
+    acc = np.zeros(lanes, dtype=np.int64)
+    rejected = np.zeros(lanes, dtype=np.uint64)
+    start = np.zeros(lanes, dtype=np.uint64)
+    low_products = np.zeros(lanes, dtype=np.uint64)
+    high_products = np.zeros(lanes, dtype=np.uint64)
+    row = np.empty(n, dtype=np.int64)
+    for g in range(b_start, b_stop, lanes):
+        for r in range(lanes):
             acc[r] = 0
             rejected[r] = 0
-            start[r] = lane_start(key, b0 + g + r) + np.uint64(word_offset) * GOLDEN
+            start[r] = lane_start(key, g + r) + np.uint64(word_offset) * GOLDEN
         for w in range(n_words):
             step = np.uint64(w) * GOLDEN
-            for r in range(LANES):
+            for r in range(lanes):
                 word = mix64(start[r] + step)
                 lo = (word & LOW32) * n64
                 hi = (word >> U32) * n64
@@ -139,180 +374,44 @@ def category_sums(key, n, bounds, steps, base, word_offset, b0, nb, buf):
             for c in range(n_bounds):
                 bound = bounds[c]
                 weight = steps[c]
-                for r in range(LANES):
+                for r in range(lanes):
                     acc[r] += weight * (
                         np.int64(low_products[r] >= bound) + np.int64(high_products[r] >= bound)
                     )
         if n & 1:
             step = np.uint64(n_words) * GOLDEN
-            for r in range(LANES):
+            for r in range(lanes):
                 lo = (mix64(start[r] + step) & LOW32) * n64
                 low_products[r] = lo
                 rejected[r] |= np.uint64((lo & LOW32) < threshold)
             for c in range(n_bounds):
-                for r in range(LANES):
+                for r in range(lanes):
                     acc[r] += steps[c] * np.int64(low_products[r] >= bounds[c])
-        for r in range(LANES):
-            if g + r >= nb:
-                break
+        for r in range(min(lanes, b_stop - g)):
             if rejected[r]:
-                row = np.empty(n, dtype=np.int64)
-                redraw_replicate_slots(key, b0 + g + r, word_offset, n, threshold, row)
+                redraw_replicate_slots(key, g + r, word_offset, n, threshold, row)
                 total = 0
                 for j in range(n):
                     product = np.uint64(row[j]) << U32
                     for c in range(n_bounds):
                         total += steps[c] * np.int64(product >= bounds[c])
                 acc[r] = total
-            buf[0, g + r] = base + acc[r]
+            out[g + r] = base_value + acc[r]
 
 
-@njit(cache=True)
-def lane_indices(key, first_replicate, word_offset, n, idx, rejected, start, words):
+@njit(cache=True, inline="always")
+def _lane_indices(key, first_replicate, word_offset, n, narrow, idx, rejected, start, words):
     """``idx[j, r]``: slot j of replicate ``first_replicate + r`` (narrow or wide slots)."""
-    if narrow_slots(n):
+    if narrow:
         draw_lane_indices_narrow(key, first_replicate, word_offset, n, LANES, idx, words, start)
     else:
         threshold = rejection_threshold(n)
         draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, rejected, start)
 
 
-@njit(cache=True)
-def tail_mask(n, width):
-    """``mask[0]``: which quarter lanes of the last word row hold a slot (``lane & 3 <
-    n & 3``, all of them when 4 divides n); ``mask[1]``: every lane (the full rows)."""
-    mask = np.ones((2, width), dtype=np.bool_)
-    tail = n & 3
-    if tail:
-        for lane in range(width):
-            mask[0, lane] = (lane & 3) < tail
-    return mask
-
-
-@njit(cache=True)
-def gather_sums_narrow(key, x, word_offset, b0, nb, buf, lanes):
-    """:func:`gather_sums` with narrow (16-bit) slots, four per random word.
-
-    The words of ``lanes`` replicates are generated first (vectorised across replicates),
-    then read as 16-bit quarters: quarter lane ``l = 4 r + s`` of word row ``w`` is slot
-    ``4 w + s`` of replicate r. Each quarter lane keeps its own partial sum (slots s, s + 4,
-    ... in order) and a replicate's value is ``((a0 + a1) + a2) + a3``: a fixed order, the
-    same in the redraw of a rejected replicate, whatever the thread count.
-    """
-    n = x.shape[0]
-    n_words = (n + 3) >> 2
-    full = n >> 2
-    width = 4 * lanes
-    valid = tail_mask(n, width)
-    words = np.empty(n_words * lanes, dtype=np.uint64)
-    start = np.empty(lanes, dtype=np.uint64)
-    quarters = words.view(np.uint16)
-    acc = np.zeros(width, dtype=x.dtype)
-    rejected = np.zeros(width, dtype=np.uint16)
-    index = np.zeros(width, dtype=np.uint32)
-    row = np.empty(n, dtype=np.int64)
-    threshold = narrow_threshold(n)
-    n32 = np.uint32(n)
-    shift = np.uint32(16)
-    zero = x[0] * 0
-    for g in range(0, nb, lanes):
-        fill_lane_words(key, b0 + g, word_offset, n_words, lanes, words, start)
-        acc[:] = 0
-        rejected[:] = 0
-        for w in range(full):
-            base = w * width
-            for lane in range(width):
-                product = np.uint32(quarters[base + lane]) * n32
-                index[lane] = product >> shift
-                rejected[lane] |= np.uint16(product) < threshold
-            for lane in range(width):
-                acc[lane] += x[index[lane]]
-        if full < n_words:
-            base = full * width
-            mask = valid[0]
-            for lane in range(width):
-                product = np.uint32(quarters[base + lane]) * n32
-                index[lane] = product >> shift
-                rejected[lane] |= mask[lane] & (np.uint16(product) < threshold)
-            for lane in range(width):
-                value = x[index[lane]]
-                acc[lane] += value if mask[lane] else zero
-        for r in range(lanes):
-            if g + r >= nb:
-                break
-            q = 4 * r
-            if rejected[q] | rejected[q + 1] | rejected[q + 2] | rejected[q + 3]:
-                redraw_replicate_narrow(key, b0 + g + r, word_offset, n, threshold, row)
-                part = np.zeros(4, dtype=x.dtype)
-                for j in range(n):
-                    part[j & 3] += x[row[j]]
-                buf[0, g + r] = ((part[0] + part[1]) + part[2]) + part[3]
-            else:
-                buf[0, g + r] = ((acc[q] + acc[q + 1]) + acc[q + 2]) + acc[q + 3]
-
-
-@njit(cache=True)
-def category_sums_narrow(key, n, first, steps, base_value, word_offset, b0, nb, buf, lanes):
-    """:func:`category_sums` with narrow slots: pure 16-bit comparisons, no multiply.
-
-    With Lemire's map the index ``(u n) >> 16`` is at or past ``first[c]`` exactly when
-    ``u >= ceil(first[c] 2**16 / n)``, so each category boundary becomes a threshold on the
-    raw 16-bit value ``u``; the rejection test still needs ``(u n) mod 2**16``.
-    """
-    n_words = (n + 3) >> 2
-    width = 4 * lanes
-    n_bounds = first.shape[0]
-    cuts = np.zeros(max(n_bounds, 1), dtype=np.uint16)
-    weights = np.zeros(max(n_bounds, 1), dtype=np.int32)
-    for c in range(n_bounds):
-        cuts[c] = np.uint16(((first[c] << 16) + n - 1) // n)
-        weights[c] = np.int32(steps[c])
-    valid = tail_mask(n, width)
-    words = np.empty(n_words * lanes, dtype=np.uint64)
-    start = np.empty(lanes, dtype=np.uint64)
-    quarters = words.view(np.uint16)
-    acc = np.zeros(width, dtype=np.int32)
-    rejected = np.zeros(width, dtype=np.uint16)
-    row = np.empty(n, dtype=np.int64)
-    threshold = narrow_threshold(n)
-    n16 = np.uint16(n)
-    for g in range(0, nb, lanes):
-        fill_lane_words(key, b0 + g, word_offset, n_words, lanes, words, start)
-        acc[:] = 0
-        rejected[:] = 0
-        for w in range(n_words):
-            base = w * width
-            mask = valid[min(n_words - 1 - w, 1)]
-            cut = cuts[0]
-            weight = weights[0]
-            for lane in range(width):
-                u = quarters[base + lane]
-                keep = mask[lane]
-                rejected[lane] |= keep & (np.uint16(u * n16) < threshold)
-                acc[lane] += weight * np.int32(keep & (u >= cut))
-            for c in range(1, n_bounds):
-                cut = cuts[c]
-                weight = weights[c]
-                for lane in range(width):
-                    acc[lane] += weight * np.int32(mask[lane] & (quarters[base + lane] >= cut))
-        for r in range(lanes):
-            if g + r >= nb:
-                break
-            q = 4 * r
-            if rejected[q] | rejected[q + 1] | rejected[q + 2] | rejected[q + 3]:
-                redraw_replicate_narrow(key, b0 + g + r, word_offset, n, threshold, row)
-                total = 0
-                for j in range(n):
-                    for c in range(n_bounds):
-                        total += steps[c] * np.int64(row[j] >= first[c])
-                buf[0, g + r] = base_value + total
-            else:
-                buf[0, g + r] = base_value + acc[q] + acc[q + 1] + acc[q + 2] + acc[q + 3]
-
-
-@njit(cache=True)
-def joint_sums(key, xt, word_offset, b0, nb, buf):
-    """``buf[item, i]`` = sum over the resampled respondents of replicate ``b0 + i``.
+@njit(**_KERNEL)
+def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out):
+    """``out[item, b]`` = sum over the resampled respondents of replicate b.
 
     ``xt`` is respondents x items (floats); the same respondents are drawn for every item.
     """
@@ -322,33 +421,31 @@ def joint_sums(key, xt, word_offset, b0, nb, buf):
     start = np.zeros(LANES, dtype=np.uint64)
     words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     acc = np.zeros((LANES, items), dtype=xt.dtype)
-    for g in range(0, nb, LANES):
-        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
+    for g in range(b_start, b_stop, LANES):
+        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, words)
         acc[:, :] = 0
         for j in range(n):
             for r in range(LANES):
                 row = idx[j, r]
                 for item in range(items):
                     acc[r, item] += xt[row, item]
-        for r in range(LANES):
-            if g + r >= nb:
-                break
+        for r in range(min(LANES, b_stop - g)):
             for item in range(items):
-                buf[item, g + r] = acc[r, item]
+                out[item, g + r] = acc[r, item]
 
 
-@njit(cache=True)
-def joint_sums_packed(key, packed, offsets, bits, word_offset, b0, nb, buf):
+@njit(**_KERNEL)
+def joint_sums_packed(key, packed, offsets, bits, word_offset, narrow, b_start, b_stop, out):
     """:func:`joint_sums` for whole numbers, several items per 64-bit word.
 
-    ``packed[i, w]`` holds respondent i's answers to items ``w * (64 // bits) + f`` minus
+    ``packed[w, i]`` holds respondent i's answers to items ``w * (64 // bits) + f`` minus
     the item's smallest answer, in bit fields ``[f bits, (f + 1) bits)`` wide enough for a
-    sum of n answers, so one 64-bit addition adds up to 64 / bits items at once (eight
-    0/1 items for n <= 255) and no field carries into the next. Item sums are the fields
-    plus ``offsets[item]`` (n times the smallest answer): exact integers.
+    sum of n answers, so one 64-bit addition adds up to 64 / bits items at once (ten 0/1
+    items for n <= 63) and no field carries into the next. Item sums are the fields plus
+    ``offsets[item]`` (n times the smallest answer): exact integers.
     """
-    n, n_words = packed.shape
-    items = buf.shape[0]
+    n_words, n = packed.shape
+    items = out.shape[0]
     per_word = 64 // bits
     mask = (
         np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -359,22 +456,71 @@ def joint_sums_packed(key, packed, offsets, bits, word_offset, b0, nb, buf):
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
     words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
-    for g in range(0, nb, LANES):
-        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
-        for r in range(LANES):
-            if g + r >= nb:
-                break
-            for w in range(n_words):
-                total = np.uint64(0)
-                for j in range(n):
-                    total += np.uint64(packed[idx[j, r], w])
-                first_item = w * per_word
-                for f in range(min(per_word, items - first_item)):
-                    field = (total >> np.uint64(f * bits)) & mask
-                    buf[first_item + f, g + r] = offsets[first_item + f] + np.int64(field)
+    totals = np.zeros(LANES, dtype=np.uint64)
+    for g in range(b_start, b_stop, LANES):
+        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, words)
+        count = min(LANES, b_stop - g)
+        for w in range(n_words):
+            column = packed[w]
+            totals[:] = 0
+            for j in range(n):
+                for r in range(LANES):
+                    totals[r] += column[idx[j, r]]
+            first_item = w * per_word
+            for f in range(min(per_word, items - first_item)):
+                shift = np.uint64(f * bits)
+                offset = offsets[first_item + f]
+                target = out[first_item + f]
+                for r in range(count):
+                    target[g + r] = offset + np.int64((totals[r] >> shift) & mask)
 
 
-@njit(cache=True)
+@njit(**_KERNEL)
+def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b_stop, out, lanes):
+    """:func:`joint_sums_packed` with narrow slots: the indices of ``lanes`` replicates are
+    drawn vectorised (see :func:`_narrow_indices`), then each replicate adds its
+    respondents' packed words in registers (whole numbers: the order does not matter)."""
+    n_packed, n = packed.shape
+    items = out.shape[0]
+    n_words = (n + 3) >> 2
+    width = 4 * lanes
+    per_word = 64 // bits
+    mask = (
+        np.uint64(0xFFFFFFFFFFFFFFFF)
+        if bits == 64
+        else (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
+    )
+    index = np.empty(n_words * width, dtype=np.uint32)
+    start = np.empty(lanes, dtype=np.uint64)
+    rejected = np.empty(lanes, dtype=np.uint64)
+    totals = np.empty(lanes, dtype=np.uint64)
+    row = np.empty(n, dtype=np.int64)
+    for g in range(b_start, b_stop, lanes):
+        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
+        count = b_stop - g
+        if count > lanes:
+            count = lanes
+        for p in range(n_packed):
+            column = packed[p]
+            for r in range(lanes):
+                totals[r] = 0
+            for j in range(n):
+                base = (j >> 2) * width + (j & 3)
+                for r in range(lanes):
+                    totals[r] += column[index[base + 4 * r]]
+            first_item = p * per_word
+            last_item = first_item + per_word
+            if last_item > items:
+                last_item = items
+            for item in range(first_item, last_item):
+                shift = np.uint64((item - first_item) * bits)
+                offset = offsets[item]
+                target = out[item]
+                for r in range(count):
+                    target[g + r] = offset + np.int64((totals[r] >> shift) & mask)
+
+
+@njit(cache=True, inline="always")
 def median_grid(counts, values, order, integer_grid):
     """Median of the resample with multiplicities ``counts`` (``order`` sorts ``values``).
 
@@ -402,7 +548,7 @@ def median_grid(counts, values, order, integer_grid):
     return 0.5 * (lower + upper)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def variance_grid(counts, values, integer_grid):
     """Variance of the resample: ``n * sum c x^2 - (sum c x)^2`` (an integer) on the integer
     grid, else the two-pass ``sum c (x - mean)^2 / (n - 1)``."""
@@ -425,8 +571,8 @@ def variance_grid(counts, values, integer_grid):
     return squares / (n - 1)
 
 
-@njit(cache=True)
-def counted_statistics(key, xt, order, family, integer_grid, word_offset, b0, nb, buf):
+@njit(**_KERNEL)
+def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_stop, out):
     """Median or variance of every item for each replicate, from respondent counts."""
     n, items = xt.shape
     idx = np.empty((n, LANES), dtype=np.int64)
@@ -435,11 +581,9 @@ def counted_statistics(key, xt, order, family, integer_grid, word_offset, b0, nb
     words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
     column = np.empty(n, dtype=xt.dtype)
-    for g in range(0, nb, LANES):
-        lane_indices(key, b0 + g, word_offset, n, idx, rejected, start, words)
-        for r in range(LANES):
-            if g + r >= nb:
-                break
+    for g in range(b_start, b_stop, LANES):
+        _lane_indices(key, g, 0, n, narrow, idx, rejected, start, words)
+        for r in range(min(LANES, b_stop - g)):
             counts[:] = 0
             for j in range(n):
                 counts[idx[j, r]] += 1
@@ -447,319 +591,85 @@ def counted_statistics(key, xt, order, family, integer_grid, word_offset, b0, nb
                 for i in range(n):
                     column[i] = xt[i, item]
                 if family == MEDIAN:
-                    buf[item, g + r] = median_grid(counts, column, order[item], integer_grid)
+                    out[item, g + r] = median_grid(counts, column, order[item], integer_grid)
                 else:
-                    buf[item, g + r] = variance_grid(counts, column, integer_grid)
-
-
-@njit(cache=True)
-def store_chunk(buf, n_samples, n1, n2, integer_grid, b0, nb, out):
-    """Copy a chunk's replicates into ``out``; for two samples store mean(x*) - mean(y*)."""
-    for item in range(out.shape[0]):
-        for i in range(nb):
-            if n_samples == 1:
-                out[item, b0 + i] = buf[0, item, i]
-            elif integer_grid:
-                # k1/n1 - k2/n2 on the common grid 1/(n1 n2): exact integers
-                out[item, b0 + i] = n2 * buf[0, item, i] - n1 * buf[1, item, i]
-            else:
-                out[item, b0 + i] = buf[0, item, i] / n1 - buf[1, item, i] / n2
-
-
-@njit(cache=True)
-def sums_chunk(
-    chunk,
-    family,
-    key,
-    n_resamples,
-    second_offset,
-    n_samples,
-    integer_grid,
-    x1,
-    x1t,
-    first1,
-    steps1,
-    base1,
-    x2,
-    x2t,
-    first2,
-    steps2,
-    base2,
-    out,
-    lanes,
-):
-    """One chunk of the sum families (GATHER, CATEGORY, JOINT), one or two samples."""
-    b0 = chunk * CHUNK
-    nb = min(CHUNK, n_resamples - b0)
-    buf = np.empty((n_samples, out.shape[0], CHUNK), dtype=out.dtype)
-    for s in range(n_samples):
-        x = x1 if s == 0 else x2
-        xt = x1t if s == 0 else x2t
-        offset = 0 if s == 0 else second_offset
-        narrow = narrow_slots(x.shape[0])
-        if family == GATHER:
-            if narrow:
-                gather_sums_narrow(key, x, offset, b0, nb, buf[s], lanes)
-            else:
-                gather_sums(key, x, offset, b0, nb, buf[s])
-        elif family == CATEGORY:
-            first = first1 if s == 0 else first2
-            steps = steps1 if s == 0 else steps2
-            base = base1 if s == 0 else base2
-            if narrow:
-                category_sums_narrow(
-                    key, x.shape[0], first, steps, base, offset, b0, nb, buf[s], lanes
-                )
-            else:
-                bounds = np.empty(first.shape[0], dtype=np.uint64)
-                for c in range(first.shape[0]):
-                    bounds[c] = np.uint64(first[c]) << U32
-                category_sums(key, x.shape[0], bounds, steps, base, offset, b0, nb, buf[s])
-        elif integer_grid:
-            offsets = first1 if s == 0 else first2
-            bits = base1 if s == 0 else base2
-            joint_sums_packed(key, xt, offsets, bits, offset, b0, nb, buf[s])
-        else:
-            joint_sums(key, xt, offset, b0, nb, buf[s])
-    store_chunk(buf, n_samples, x1t.shape[0], x2t.shape[0], integer_grid, b0, nb, out)
-
-
-@njit(cache=True, parallel=True)
-def sums_parallel(
-    family,
-    key,
-    n_resamples,
-    second_offset,
-    n_samples,
-    integer_grid,
-    x1,
-    x1t,
-    first1,
-    steps1,
-    base1,
-    x2,
-    x2t,
-    first2,
-    steps2,
-    base2,
-    out,
-    lanes,
-):
-    for chunk in prange((n_resamples + CHUNK - 1) // CHUNK):
-        sums_chunk(
-            chunk,
-            family,
-            key,
-            n_resamples,
-            second_offset,
-            n_samples,
-            integer_grid,
-            x1,
-            x1t,
-            first1,
-            steps1,
-            base1,
-            x2,
-            x2t,
-            first2,
-            steps2,
-            base2,
-            out,
-            lanes,
-        )
-
-
-@njit(cache=True)
-def sums_serial(
-    family,
-    key,
-    n_resamples,
-    second_offset,
-    n_samples,
-    integer_grid,
-    x1,
-    x1t,
-    first1,
-    steps1,
-    base1,
-    x2,
-    x2t,
-    first2,
-    steps2,
-    base2,
-    out,
-    lanes,
-):
-    for chunk in range((n_resamples + CHUNK - 1) // CHUNK):
-        sums_chunk(
-            chunk,
-            family,
-            key,
-            n_resamples,
-            second_offset,
-            n_samples,
-            integer_grid,
-            x1,
-            x1t,
-            first1,
-            steps1,
-            base1,
-            x2,
-            x2t,
-            first2,
-            steps2,
-            base2,
-            out,
-            lanes,
-        )
-
-
-@njit(cache=True)
-def counted_chunk(chunk, family, key, n_resamples, integer_grid, xt, order, out):
-    b0 = chunk * CHUNK
-    nb = min(CHUNK, n_resamples - b0)
-    buf = np.empty((out.shape[0], CHUNK), dtype=xt.dtype)
-    counted_statistics(key, xt, order, family, integer_grid, 0, b0, nb, buf)
-    for item in range(out.shape[0]):
-        for i in range(nb):
-            out[item, b0 + i] = buf[item, i]
-
-
-@njit(cache=True, parallel=True)
-def counted_parallel(family, key, n_resamples, integer_grid, xt, order, out):
-    for chunk in prange((n_resamples + CHUNK - 1) // CHUNK):
-        counted_chunk(chunk, family, key, n_resamples, integer_grid, xt, order, out)
-
-
-@njit(cache=True)
-def counted_serial(family, key, n_resamples, integer_grid, xt, order, out):
-    for chunk in range((n_resamples + CHUNK - 1) // CHUNK):
-        counted_chunk(chunk, family, key, n_resamples, integer_grid, xt, order, out)
+                    out[item, g + r] = variance_grid(counts, column, integer_grid)
 
 
 # ---------------------------------------------------------------------------------------
-# From replicates to an interval
+# From replicates to an interval: the passes over the replicates. The arithmetic in between
+# (z0, the adjusted levels, the ranks) is plain Python, in kernels.montecarlo.
 
 
-@njit(cache=True)
-def select_kth(values, lo, hi, k):
-    """k-th smallest of ``values[lo..hi]`` (in place, Hoare quickselect, median-of-three).
+@njit(**_KERNEL)
+def histograms(replicates, origin, first, stop, counts):
+    """``counts[i, v - origin[i]]`` = how many replicates of item i equal v, for items
+    ``first <= i < stop`` (integer replicates known to lie within the histogram)."""
+    for item in range(first, stop):
+        column = replicates[item]
+        row = counts[item]
+        base = origin[item]
+        for j in range(row.shape[0]):
+            row[j] = 0
+        for b in range(column.shape[0]):
+            row[np.int64(column[b]) - base] += 1
 
-    On return every element after position k is >= ``values[k]``, so a larger rank can be
-    selected next within ``[k, hi]``.
+
+@njit(**_KERNEL)
+def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, counts):
+    """Integer replicates: ``values[i, s]`` = the replicate of 1-based rank ``ranks[i, s]``
+    (s = 0, 1) of item i, from a histogram over ``smallest[i]..largest[i]`` (``counts`` is
+    scratch at least that long). Items with ``ranks[i, 0] < 1`` are skipped."""
+    for item in range(first, stop):
+        if ranks[item, 0] < 1:
+            continue
+        column = replicates[item]
+        base = np.int64(smallest[item])
+        span = np.int64(largest[item]) - base + 1
+        for j in range(span):
+            counts[j] = 0
+        for b in range(column.shape[0]):
+            counts[np.int64(column[b]) - base] += 1
+        low_rank = ranks[item, 0]
+        high_rank = ranks[item, 1]
+        cumulative = 0
+        found_low = False
+        found_high = False
+        for j in range(span):
+            cumulative += counts[j]
+            if not found_low and cumulative >= low_rank:
+                values[item, 0] = base + j
+                found_low = True
+            if not found_high and cumulative >= high_rank:
+                values[item, 1] = base + j
+                found_high = True
+            if found_low and found_high:
+                break
+
+
+@njit(**_KERNEL)
+def bucket_members(column, smallest, largest, ranks, counts, members):
+    """The replicates that may hold the 1-based ranks ``ranks[0]`` and ``ranks[1]`` of
+    ``column`` (floats, or integers spread too widely for a histogram), by bucket selection.
+
+    The values are counted into :data:`SELECT_BUCKETS` equal-width buckets (the bucket index
+    is a non-decreasing function of the value, so ranks are preserved), the buckets holding
+    the two ranks are located from the cumulative counts, and only their members are copied
+    to ``members[0]`` and ``members[1]``. Returns ``(filled_0, rank_0, filled_1, rank_1)``:
+    the ranked replicate is the ``rank_s``-th smallest (0-based) of ``members[s, :filled_s]``,
+    which the caller selects (a few dozen values instead of B). ``counts`` is scratch of
+    SELECT_BUCKETS + 1.
     """
-    while hi > lo:
-        mid = (lo + hi) >> 1
-        if values[mid] < values[lo]:
-            values[mid], values[lo] = values[lo], values[mid]
-        if values[hi] < values[lo]:
-            values[hi], values[lo] = values[lo], values[hi]
-        if values[hi] < values[mid]:
-            values[hi], values[mid] = values[mid], values[hi]
-        pivot = values[mid]
-        i = lo
-        j = hi
-        while i <= j:
-            while values[i] < pivot:
-                i += 1
-            while values[j] > pivot:
-                j -= 1
-            if i <= j:
-                values[i], values[j] = values[j], values[i]
-                i += 1
-                j -= 1
-        if k <= j:
-            hi = j
-        elif k >= i:
-            lo = i
-        else:
-            return values[k]
-    return values[k]
-
-
-@njit(cache=True)
-def adjusted_levels(method, alpha_half, z0, acceleration):
-    """(q_low, 1 - q_low, q_high, 1 - q_high) of the percentile or BCa interval."""
-    if method == _grid.BCA:
-        z_low = bca_adjusted_z(z0, acceleration, normal_quantile(alpha_half))
-        z_high = bca_adjusted_z(z0, acceleration, -normal_quantile(alpha_half))
-        return (_normal_cdf(z_low), _normal_cdf(-z_low), _normal_cdf(z_high), _normal_cdf(-z_high))
-    return alpha_half, 1.0 - alpha_half, 1.0 - alpha_half, alpha_half
-
-
-@njit(cache=True)
-def _normal_cdf(x):
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
-@njit(cache=True)
-def bias_correction_from_counts(method, below, equal, total):
-    """BCa's z0 from the counts below and equal to the observed statistic (NaN otherwise)."""
-    if method != _grid.BCA:
-        return math.nan
-    share = (below + 0.5 * equal) / total
-    share = min(max(share, 0.5 / total), 1.0 - 0.5 / total)
-    return normal_quantile(share)
-
-
-@njit(cache=True)
-def summarize_column(column, observed, method, alpha_half, acceleration, use_histogram):
-    """(low, high, z0, degenerate) of one item's replicates, on the replicates' grid.
-
-    ``low``/``high`` are the percentile (or BCa) endpoints; the basic interval is reflected
-    by the caller after decoding. z0 counts replicates equal to ``observed`` as one half and
-    is clipped to ``[1/(2B), 1 - 1/(2B)]`` so that it stays finite when every replicate lies
-    on one side of the observed statistic.
-    """
-    total = column.shape[0]
-    smallest = column[0]
-    largest = column[0]
-    below = 0
-    equal = 0
-    for b in range(total):
-        value = column[b]
-        if value < smallest:
-            smallest = value
-        if value > largest:
-            largest = value
-        # branch-free: the comparison with the observed value is a coin flip
-        below += value < observed
-        equal += value == observed
-    z0 = bias_correction_from_counts(method, below, equal, total)
-    if smallest == largest:
-        return float(smallest), float(smallest), z0, True
-    q_low, q_low_complement, q_high, q_high_complement = adjusted_levels(
-        method, alpha_half, z0, acceleration
-    )
-    if use_histogram:
-        span = np.int64(largest - smallest) + 1
-        counts = np.zeros(span, dtype=np.int64)
-        for b in range(total):
-            counts[np.int64(column[b] - smallest)] += 1
-        low = _grid.count_quantile(counts, total, q_low, q_low_complement)
-        high = _grid.count_quantile(counts, total, q_high, q_high_complement)
-        return float(smallest + low), float(smallest + high), z0, False
-    rank_low = _grid.rank_of_quantile(total, q_low, q_low_complement) - 1
-    rank_high = _grid.rank_of_quantile(total, q_high, q_high_complement) - 1
-    low, high = select_two(column, smallest, largest, rank_low, rank_high)
-    return float(low), float(high), z0, False
-
-
-@njit(cache=True)
-def select_two(column, smallest, largest, rank_a, rank_b):
-    """The order statistics of 0-based ranks ``rank_a`` and ``rank_b`` of ``column``.
-
-    Bucket selection: the values are counted into :data:`SELECT_BUCKETS` equal-width buckets
-    (the bucket index is a non-decreasing function of the value, so ranks are preserved),
-    the buckets holding the two ranks are located from the cumulative counts, and only
-    their members are copied out and selected exactly. Two streaming passes instead of a
-    quickselect over all B values.
-    """
+    top = SELECT_BUCKETS - 1
     total = column.shape[0]
     scale = SELECT_BUCKETS / (largest - smallest)
-    counts = np.zeros(SELECT_BUCKETS + 1, dtype=np.int64)
+    rank_a = ranks[0] - 1
+    rank_b = ranks[1] - 1
+    for j in range(SELECT_BUCKETS + 1):
+        counts[j] = 0
     for b in range(total):
-        counts[min(np.int64((column[b] - smallest) * scale), SELECT_BUCKETS - 1)] += 1
+        bucket = np.int64((column[b] - smallest) * scale)
+        counts[bucket if bucket < top else top] += 1
     bucket_a = bucket_b = 0
     before_a = before_b = 0
     cumulative = 0
@@ -771,47 +681,15 @@ def select_two(column, smallest, largest, rank_a, rank_b):
             bucket_b = j
             before_b = cumulative
         cumulative += counts[j]
-    members_a = np.empty(counts[bucket_a], dtype=column.dtype)
-    members_b = np.empty(counts[bucket_b], dtype=column.dtype)
     filled_a = filled_b = 0
     for b in range(total):
-        j = min(np.int64((column[b] - smallest) * scale), SELECT_BUCKETS - 1)
-        if j == bucket_a:
-            members_a[filled_a] = column[b]
+        bucket = np.int64((column[b] - smallest) * scale)
+        if bucket > top:
+            bucket = top
+        if bucket == bucket_a:
+            members[0, filled_a] = column[b]
             filled_a += 1
-        if j == bucket_b:
-            members_b[filled_b] = column[b]
+        if bucket == bucket_b:
+            members[1, filled_b] = column[b]
             filled_b += 1
-    value_a = select_kth(members_a, 0, filled_a - 1, rank_a - before_a)
-    value_b = select_kth(members_b, 0, filled_b - 1, rank_b - before_b)
-    return value_a, value_b
-
-
-@njit(cache=True)
-def summarize_serial(
-    replicates, observed, method, alpha_half, acceleration, use_histogram, low, high, z0, degenerate
-):
-    for item in range(replicates.shape[0]):
-        low[item], high[item], z0[item], degenerate[item] = summarize_column(
-            replicates[item],
-            observed[item],
-            method,
-            alpha_half,
-            acceleration[item],
-            use_histogram,
-        )
-
-
-@njit(cache=True, parallel=True)
-def summarize_parallel(
-    replicates, observed, method, alpha_half, acceleration, use_histogram, low, high, z0, degenerate
-):
-    for item in prange(replicates.shape[0]):
-        low[item], high[item], z0[item], degenerate[item] = summarize_column(
-            replicates[item],
-            observed[item],
-            method,
-            alpha_half,
-            acceleration[item],
-            use_histogram,
-        )
+    return filled_a, rank_a - before_a, filled_b, rank_b - before_b

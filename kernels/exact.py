@@ -16,12 +16,9 @@ comparison, as one half.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numba import get_num_threads, njit, prange
 
-from . import _grid
+from . import _exact_math, _grid, _threads
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,
@@ -32,221 +29,40 @@ from ._validation import (
 )
 from .results import ConfidenceInterval, ResamplingDistribution
 
-#: Vectorised calls with at least this many items run the parallel kernel.
+#: Vectorised calls with at least this many items run on several threads.
 PARALLEL_MIN_ITEMS = 4096
+#: Scalar calls of :func:`proportion_ci` run in plain Python (no compilation, no numba
+#: import) until this many have been made in the process; later ones use the compiled
+#: kernel. Both give the same bits.
+SCALAR_PYTHON_CALLS = 200
 #: Largest grid (number of support points) the exact path will build.
 MAX_GRID_POINTS = 20_000_000
 #: Largest convolution work (n * grid points * distinct values) for :func:`mean_ci`.
 MAX_CONVOLUTION_WORK = 500_000_000
 
 
-# ---------------------------------------------------------------------------------------
-# numba kernels
+_scalar_calls = 0
+_compiled_scalar = None
 
 
-@njit(cache=True)
-def binomial_pmf(n, k, out):
-    """Write the Binomial(n, k / n) probabilities of 0..n into ``out`` (length n + 1)."""
-    binomial_pmf_at(n, k / n, out)
+def _kernels():
+    """The compiled kernels (imported, and compiled or loaded from the cache, on first use)."""
+    from . import _exact_kernels
+
+    return _exact_kernels
 
 
-@njit(cache=True)
-def binomial_pmf_at(n, p, out):
-    """Write the Binomial(n, p) probabilities of 0..n into ``out`` (length n + 1).
-
-    Starts at the mode from log-gamma and walks outwards with the ratio recurrence
-    ``P(j + 1) / P(j) = (n - j) / (j + 1) * p / (1 - p)``, which keeps relative precision
-    in both tails; the result is normalised to sum to one. p = 0 and p = 1 give point masses.
-    """
-    for j in range(n + 1):
-        out[j] = 0.0
-    if p <= 0.0:
-        out[0] = 1.0
-        return
-    if p >= 1.0:
-        out[n] = 1.0
-        return
-    odds = p / (1.0 - p)
-    mode = int(math.floor((n + 1) * p))
-    if mode > n:
-        mode = n
-    out[mode] = math.exp(
-        math.lgamma(n + 1.0)
-        - math.lgamma(mode + 1.0)
-        - math.lgamma(n - mode + 1.0)
-        + mode * math.log(p)
-        + (n - mode) * math.log1p(-p)
-    )
-    for j in range(mode, n):
-        out[j + 1] = out[j] * (n - j) / (j + 1.0) * odds
-    for j in range(mode, 0, -1):
-        out[j - 1] = out[j] * j / (n - j + 1.0) / odds
-    total = 0.0
-    for j in range(n + 1):
-        total += out[j]
-    for j in range(n + 1):
-        out[j] /= total
-
-
-@njit(cache=True)
-def binomial_pmf_table(n, p):
-    """``table[i, k] = P(K = k)`` for ``K ~ Binomial(n, p[i])``."""
-    table = np.empty((p.shape[0], n + 1))
-    for i in range(p.shape[0]):
-        binomial_pmf_at(n, p[i], table[i])
-    return table
-
-
-@njit(cache=True)
-def proportion_acceleration(k, n):
-    """Jackknife acceleration of a proportion: (n - 2k) / (6 sqrt(n k (n - k))); 0 if k in {0, n}.
-
-    Leaving out a 1 moves the estimate by (n - k) / (n (n - 1)), leaving out a 0 by
-    -k / (n (n - 1)); Efron's a = sum d^3 / (6 (sum d^2)^(3/2)) then reduces to this form.
-    """
-    if k == 0 or k == n:
-        return 0.0
-    return (n - 2.0 * k) / (6.0 * math.sqrt(float(n) * k * (n - k)))
-
-
-@njit(cache=True)
-def proportion_interval(k, n, method, alpha_half, pmf):
-    """(low, high, z0, a) of the exact bootstrap interval of k / n; ``pmf`` is scratch (n + 1)."""
-    binomial_pmf(n, k, pmf)
-    acceleration = proportion_acceleration(k, n)
-    lower, upper, z0 = _grid.grid_interval(pmf, k, method, alpha_half, acceleration)
-    return lower / n, upper / n, z0, acceleration
-
-
-@njit(cache=True)
-def proportion_interval_scalar(k, n, method, alpha_half):
-    return proportion_interval(k, n, method, alpha_half, np.empty(n + 1))
-
-
-@njit(cache=True)
-def _proportion_item(k, n, method, alpha_half, low, high, z0, acceleration, i):
-    pmf = np.empty(n[i] + 1)
-    low[i], high[i], z0[i], acceleration[i] = proportion_interval(
-        k[i], n[i], method, alpha_half, pmf
-    )
-
-
-@njit(cache=True)
-def proportion_intervals_serial(k, n, method, alpha_half, low, high, z0, acceleration):
-    for i in range(k.shape[0]):
-        _proportion_item(k, n, method, alpha_half, low, high, z0, acceleration, i)
-
-
-@njit(cache=True, parallel=True)
-def proportion_intervals_parallel(k, n, method, alpha_half, low, high, z0, acceleration):
-    for i in prange(k.shape[0]):
-        _proportion_item(k, n, method, alpha_half, low, high, z0, acceleration, i)
-
-
-@njit(cache=True)
-def difference_pmf(k1, n1, k2, n2):
-    """Distribution of ``K1* n2 - K2* n1`` on the grid index ``j = value + n1 n2``."""
-    pmf1 = np.empty(n1 + 1)
-    pmf2 = np.empty(n2 + 1)
-    binomial_pmf(n1, k1, pmf1)
-    binomial_pmf(n2, k2, pmf2)
-    offset = n1 * n2
-    pmf = np.zeros(2 * offset + 1)
-    for a in range(n1 + 1):
-        if pmf1[a] == 0.0:
-            continue
-        for b in range(n2 + 1):
-            pmf[a * n2 - b * n1 + offset] += pmf1[a] * pmf2[b]
-    return pmf
-
-
-@njit(cache=True)
-def difference_acceleration(k1, n1, k2, n2):
-    """Two-sample jackknife acceleration (Efron & Tibshirani 1993, eq. 15.36) of p1 - p2.
-
-    With U the jackknife influence values of each sample, scaled as in that equation,
-    a = (sum U1^3 / n1^3 + sum U2^3 / n2^3) / (6 (sum U1^2 / n1^2 + sum U2^2 / n2^2)^(3/2));
-    for binary samples the sums are p q (q - p) / n^2 and p q / n (the second sample enters
-    with a minus sign). Zero when both samples are constant.
-    """
-    p1 = k1 / n1
-    p2 = k2 / n2
-    q1 = 1.0 - p1
-    q2 = 1.0 - p2
-    numerator = p1 * q1 * (q1 - p1) / (n1 * n1) - p2 * q2 * (q2 - p2) / (n2 * n2)
-    spread = p1 * q1 / n1 + p2 * q2 / n2
-    if spread == 0.0:
-        return 0.0
-    return numerator / (6.0 * spread**1.5)
-
-
-@njit(cache=True)
-def difference_interval(k1, n1, k2, n2, method, alpha_half):
-    pmf = difference_pmf(k1, n1, k2, n2)
-    offset = n1 * n2
-    observed = k1 * n2 - k2 * n1 + offset
-    acceleration = difference_acceleration(k1, n1, k2, n2)
-    lower, upper, z0 = _grid.grid_interval(pmf, observed, method, alpha_half, acceleration)
-    scale = float(n1 * n2)
-    return (lower - offset) / scale, (upper - offset) / scale, z0, acceleration
-
-
-@njit(cache=True)
-def sum_pmf(offsets, probabilities, n):
-    """n-fold convolution: distribution of the sum of n draws, on the offset grid 0..n*R."""
-    span = 0
-    for o in offsets:
-        if o > span:
-            span = o
-    size = n * span + 1
-    current = np.zeros(size)
-    following = np.zeros(size)
-    current[0] = 1.0
-    reach = 0
-    for _ in range(n):
-        for s in range(reach + span + 1):
-            following[s] = 0.0
-        for s in range(reach + 1):
-            weight = current[s]
-            if weight == 0.0:
-                continue
-            for j in range(offsets.shape[0]):
-                following[s + offsets[j]] += weight * probabilities[j]
-        reach += span
-        current, following = following, current
-    return current
-
-
-@njit(cache=True)
-def frequency_mean_acceleration(values, frequencies, n, total):
-    """Jackknife acceleration of a mean from deviations ``n v - sum`` (exact integers)."""
-    cubes = 0.0
-    squares = 0.0
-    for j in range(values.shape[0]):
-        deviation = float(n * values[j] - total)
-        squares += frequencies[j] * deviation * deviation
-        cubes += frequencies[j] * deviation * deviation * deviation
-    if squares == 0.0:
-        return 0.0
-    return cubes / (6.0 * squares**1.5)
-
-
-@njit(cache=True)
-def frequency_mean_interval(values, frequencies, method, alpha_half):
-    n = 0
-    total = 0
-    for j in range(values.shape[0]):
-        n += frequencies[j]
-        total += frequencies[j] * values[j]
-    smallest = values.min()
-    offsets = values - smallest
-    probabilities = frequencies / n
-    pmf = sum_pmf(offsets, probabilities, n)
-    observed = total - n * smallest
-    acceleration = frequency_mean_acceleration(values, frequencies, n, total)
-    lower, upper, z0 = _grid.grid_interval(pmf, observed, method, alpha_half, acceleration)
-    base = n * smallest
-    return (base + lower) / n, (base + upper) / n, z0, acceleration, pmf
+def _scalar_interval(k, n, code, alpha_half):
+    """(low, high, z0, acceleration) of one proportion: plain Python for the first
+    SCALAR_PYTHON_CALLS calls of the process, then the compiled kernel (same bits)."""
+    global _scalar_calls, _compiled_scalar
+    if _compiled_scalar is not None:
+        return _compiled_scalar(k, n, code, alpha_half)
+    _scalar_calls += 1
+    if _scalar_calls > SCALAR_PYTHON_CALLS or _exact_math.LIBM_LGAMMA is None:
+        _compiled_scalar = _kernels().proportion_interval_scalar
+        return _compiled_scalar(k, n, code, alpha_half)
+    return _exact_math.proportion_interval(k, n, code, alpha_half, [0.0] * (n + 1))
 
 
 # ---------------------------------------------------------------------------------------
@@ -311,7 +127,7 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
         if k < 0 or n < 1 or k > n:
             check_count_scalar(k, "k")
             check_proportion_counts(k, n)
-        low, high, z0, acceleration = proportion_interval_scalar(k, n, code, alpha_half)
+        low, high, z0, acceleration = _scalar_interval(k, n, code, alpha_half)
         is_bca = code == _grid.BCA
         return ConfidenceInterval(
             low,
@@ -346,9 +162,13 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
     high = np.empty(size)
     z0 = np.empty(size)
     acceleration = np.empty(size)
-    parallel = size >= PARALLEL_MIN_ITEMS
-    kernel = proportion_intervals_parallel if parallel else proportion_intervals_serial
-    kernel(k_flat, n_flat, code, alpha_half, low, high, z0, acceleration)
+    backend, threads = _threads.choose(size, size >= PARALLEL_MIN_ITEMS)
+    kernel = _kernels().proportion_intervals
+
+    def compute(first, stop):
+        kernel(k_flat, n_flat, code, alpha_half, first, stop, low, high, z0, acceleration)
+
+    _threads.run_ranges(compute, size, threads)
     is_bca = code == _grid.BCA
     return ConfidenceInterval(
         low.reshape(shape),
@@ -358,8 +178,8 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
         level,
         "proportion",
         "exact",
-        backend="parallel" if parallel else "serial",
-        n_threads=get_num_threads() if parallel else 1,
+        backend=backend,
+        n_threads=threads,
         bias_correction=z0.reshape(shape) if is_bca else None,
         acceleration=acceleration.reshape(shape) if is_bca else None,
         degenerate=((k_flat == 0) | (k_flat == n_flat)).reshape(shape),
@@ -404,7 +224,9 @@ def difference_ci(k1, n1, k2, n2, method: str = "bca", level: float = 0.95) -> C
             f"n1 * n2 = {n1 * n2} is too large for the exact convolution; use bootstrap_ci"
         )
     code = METHOD_CODES[method]
-    low, high, z0, acceleration = difference_interval(k1, n1, k2, n2, code, (1.0 - level) / 2.0)
+    low, high, z0, acceleration = _kernels().difference_interval(
+        k1, n1, k2, n2, code, (1.0 - level) / 2.0
+    )
     is_bca = code == _grid.BCA
     return ConfidenceInterval(
         low,
@@ -460,7 +282,7 @@ def mean_ci(values, frequencies=None, method: str = "bca", level: float = 0.95):
             "use bootstrap_ci"
         )
     code = METHOD_CODES[method]
-    low, high, z0, acceleration, pmf = frequency_mean_interval(
+    low, high, z0, acceleration, pmf = _kernels().frequency_mean_interval(
         values_array, frequency_array, code, (1.0 - level) / 2.0
     )
     base = n * int(values_array.min())
@@ -522,8 +344,9 @@ class _BinomialDistribution:
         self.n = n
 
     def __call__(self, item=None) -> ResamplingDistribution:
-        pmf = np.empty(self.n + 1)
-        binomial_pmf(self.n, self.k, pmf)
+        pmf = [0.0] * (self.n + 1)
+        _exact_math.binomial_pmf(self.n, self.k, pmf)
+        pmf = np.array(pmf)
         keep = pmf > 0.0
         return ResamplingDistribution(np.arange(self.n + 1)[keep] / self.n, pmf[keep])
 
@@ -548,7 +371,7 @@ class _DifferenceDistribution:
         self.k1, self.n1, self.k2, self.n2 = k1, n1, k2, n2
 
     def __call__(self, item=None) -> ResamplingDistribution:
-        pmf = difference_pmf(self.k1, self.n1, self.k2, self.n2)
+        pmf = _kernels().difference_pmf(self.k1, self.n1, self.k2, self.n2)
         offset = self.n1 * self.n2
         keep = pmf > 0.0
         values = (np.arange(pmf.shape[0]) - offset) / float(offset)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ._validation import BOOTSTRAP_METHODS, check_count_scalar, check_level
 from .analytic import ANALYTIC_METHODS, analytic_ci, analytic_method_name
-from .exact import binomial_pmf_table, proportion_ci
+from .exact import _kernels, proportion_ci
 from .results import CoverageResult
 
 COVERAGE_METHODS = BOOTSTRAP_METHODS + tuple(ANALYTIC_METHODS)
@@ -68,7 +68,7 @@ def coverage(n, p, method: str, level: float = 0.95) -> CoverageResult:
         interval = analytic_ci(counts, n, method=name, level=level)
     lower = np.asarray(interval.low, dtype=np.float64)
     upper = np.asarray(interval.high, dtype=np.float64)
-    probabilities = binomial_pmf_table(n, np.ascontiguousarray(p_array))
+    probabilities = _kernels().binomial_pmf_table(n, np.ascontiguousarray(p_array))
     covered = (lower[None, :] <= p_array[:, None]) & (p_array[:, None] <= upper[None, :])
     return CoverageResult(
         n=n,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from numba import get_num_threads
 
-from . import _grid, _resampling
-from ._random import LANES, stream_key, words_per_sample
+from . import _grid, _resampling, _threads
+from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
+from ._random import LANES, narrow_slots, stream_key, words_per_sample
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,
@@ -23,9 +25,13 @@ ONE_SAMPLE_STATISTICS = ("mean", "proportion", "median", "std", "var")
 TWO_SAMPLE_STATISTICS = ("mean_difference", "proportion_difference")
 STATISTICS = ONE_SAMPLE_STATISTICS + TWO_SAMPLE_STATISTICS
 
-#: Below this many index draws (B x n x items) the serial kernel is used: starting the thread
-#: pool costs more than it saves.
-PARALLEL_MIN_WORK = 1 << 18
+#: Samples with two distinct whole-number values up to this size draw their resampled count
+#: directly (one binomial draw per replicate) instead of n indices.
+BINOMIAL_MAX_N = 1000
+#: Work of one binomial draw, in index draws (for the serial/parallel choice).
+BINOMIAL_WORK = 2
+#: Largest items x span of the per-item histograms of integer replicates (int64 cells).
+HISTOGRAM_MAX_CELLS = 1 << 22
 #: Whole-number data with at most this many distinct values use the comparison loop.
 CATEGORY_MAX_VALUES = 8
 #: Whole numbers beyond this magnitude are resampled as floats (their grids would overflow).
@@ -47,6 +53,22 @@ class _Sample:
     @property
     def items(self) -> int:
         return self.values.shape[0]
+
+    @functools.cached_property
+    def lows(self) -> np.ndarray:
+        """Smallest value of each item."""
+        return self.values.min(axis=1)
+
+    @functools.cached_property
+    def highs(self) -> np.ndarray:
+        """Largest value of each item."""
+        return self.values.max(axis=1)
+
+    @functools.cached_property
+    def distinct(self) -> int:
+        """Distinct values of a 1-D sample (its row is sorted)."""
+        row = self.values[0]
+        return 1 + int(np.count_nonzero(row[1:] != row[:-1]))
 
 
 def bootstrap_ci(
@@ -135,60 +157,59 @@ def bootstrap_ci(
 
     replicate_dtype = _replicate_dtype(statistic, samples, integer_grid)
     replicates = np.empty((items, n_resamples), dtype=replicate_dtype)
-    work = n_resamples * items * sum(sample.n for sample in samples)
-    if parallel is None:
-        parallel = work >= PARALLEL_MIN_WORK and get_num_threads() > 1
+    backend, threads = _threads.choose(_work(family, samples, integer_grid, n_resamples), parallel)
     key = stream_key(seed)
-    if family in (_resampling.MEDIAN, _resampling.VARIANCE):
-        values = samples[0].values
-        kernel = _resampling.counted_parallel if parallel else _resampling.counted_serial
-        kernel(
-            family,
-            key,
-            n_resamples,
-            integer_grid,
-            np.ascontiguousarray(values.T),
-            np.ascontiguousarray(np.argsort(values, axis=1, kind="stable")),
-            replicates,
-        )
-    else:
-        kernel = _resampling.sums_parallel if parallel else _resampling.sums_serial
-        kernel(
-            family,
-            key,
-            n_resamples,
-            words_per_sample(samples[0].n),
-            len(samples),
-            integer_grid,
-            *_sum_arguments(family, samples, integer_grid),
-            replicates,
-            LANES,
-        )
+    histogram = _resample(family, samples, integer_grid, key, replicates, threads)
 
     code = METHOD_CODES[method]
     percentile_code = _grid.PERCENTILE if code == _grid.BASIC else code
-    use_histogram = integer_grid and _span_fits_histogram(
-        replicates, n_resamples, _grid_span_bound(statistic, samples)
-    )
+    alpha_half = (1.0 - level) / 2.0
     low = np.empty(items)
     high = np.empty(items)
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
-    summarize = (
-        _resampling.summarize_parallel if parallel and items > 1 else _resampling.summarize_serial
-    )
-    summarize(
-        replicates,
-        observed.astype(replicate_dtype),
+    observed_grid = observed.astype(replicate_dtype)
+    span_origin = _grid_span(statistic, samples) if integer_grid else None
+    # the interval's levels, the threads, and the outputs (filled in place)
+    summary_arguments = (
         percentile_code,
-        (1.0 - level) / 2.0,
+        alpha_half,
         acceleration,
-        use_histogram,
+        threads,
         low,
         high,
         z0,
         all_equal,
     )
+    if histogram is not None:
+        # one binomial sample: the kernel histogrammed the counts K, grid = origin + step K
+        origin, step, counts = histogram
+        observed_count = (int(observed_grid[0]) - origin) // step
+        below = int(counts[:observed_count].sum())
+        equal = int(counts[observed_count])
+        present = np.flatnonzero(counts)
+        cumulative = np.cumsum(counts)
+        z, ranks = _levels(
+            percentile_code,
+            alpha_half,
+            float(acceleration[0]),
+            below,
+            equal,
+            n_resamples,
+            present[0] == present[-1],
+        )
+        z0[0] = z
+        all_equal[0] = ranks is None
+        if ranks is None:
+            low[0] = high[0] = origin + step * int(present[0])
+        else:
+            low[0], high[0] = (
+                origin + step * int(np.searchsorted(cumulative, rank)) for rank in ranks
+            )
+    elif _histograms_fit(span_origin, items, n_resamples):
+        _summarize_histograms(replicates, observed_grid, span_origin, summary_arguments)
+    else:
+        _summarize(integer_grid, replicates, observed_grid, summary_arguments)
     estimate = decode(observed.astype(np.float64))
     low_value = decode(low)
     high_value = decode(high)
@@ -212,8 +233,8 @@ def bootstrap_ci(
         level,
         statistic,
         "monte_carlo",
-        backend="parallel" if parallel else "serial",
-        n_threads=get_num_threads() if parallel else 1,
+        backend=backend,
+        n_threads=threads,
         n_resamples=n_resamples,
         seed=seed,
         bias_correction=unwrap(z0) if code == _grid.BCA else None,
@@ -225,6 +246,28 @@ def bootstrap_ci(
             else decode(replicates.astype(np.float64))
         ),
     )
+
+
+def backend_for(
+    data, statistic: str = "mean", n_resamples: int = DEFAULT_N_RESAMPLES, parallel=None
+) -> dict:
+    """The serial/parallel choice :func:`bootstrap_ci` makes for these arguments, without
+    resampling: ``{"backend", "threads", "work", "parallel_min_work"}``, where ``work`` is
+    the call's index draws (a two-valued sample counts two per replicate). The choice
+    depends on the work and the machine's thread count; the results do not."""
+    statistic = statistic.lower()
+    n_resamples = check_n_resamples(n_resamples)
+    samples, one_dimensional = _prepare_samples(data, statistic, statistic in TWO_SAMPLE_STATISTICS)
+    integer_grid = all(sample.integer for sample in samples)
+    family = _family(statistic, samples, one_dimensional, integer_grid)
+    work = _work(family, samples, integer_grid, n_resamples)
+    backend, threads = _threads.choose(work, parallel)
+    return {
+        "backend": backend,
+        "threads": threads,
+        "work": work,
+        "parallel_min_work": _threads.PARALLEL_MIN_WORK,
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,55 +315,409 @@ def _prepare_samples(data, statistic: str, two_sample: bool):
 
 
 def _family(statistic, samples, one_dimensional, integer_grid):
+    """The resampling family of the call; for 1-D sums each sample then picks its own loop
+    (:func:`_sum_family`)."""
     if statistic == "median":
         return _resampling.MEDIAN
     if statistic in ("std", "var"):
         return _resampling.VARIANCE
     if not one_dimensional:
         return _resampling.JOINT
-    if integer_grid and all(
-        np.unique(sample.values).shape[0] <= CATEGORY_MAX_VALUES for sample in samples
-    ):
+    return _resampling.GATHER
+
+
+def _sum_family(sample: _Sample, integer_grid: bool) -> int:
+    """BINOMIAL, CATEGORY or GATHER for the sum of one 1-D sample."""
+    if not integer_grid:
+        return _resampling.GATHER
+    distinct = sample.distinct
+    if distinct == 2 and sample.n <= BINOMIAL_MAX_N:
+        return _resampling.BINOMIAL
+    if distinct <= CATEGORY_MAX_VALUES:
         return _resampling.CATEGORY
     return _resampling.GATHER
 
 
-def _sum_arguments(family, samples, integer_grid):
-    arguments = []
-    for sample in samples:
-        values = sample.values
-        x = np.ascontiguousarray(values[0])
-        first, steps, base = _category_boundaries(x, family == _resampling.CATEGORY)
-        columns = np.ascontiguousarray(values.T)
-        if family == _resampling.JOINT and integer_grid:
-            # the joint kernel reads (packed words, per-item offsets, field bits) here
-            columns, first, base = _packed_columns(values)
-        arguments += [x, columns, first, steps, base]
-    if len(samples) == 1:  # the second sample's slots are unused: repeat the first's
-        arguments += arguments
-    return arguments
+def _words(family: int, n: int) -> int:
+    """Random words one replicate of a sample consumes (the next sample starts after them)."""
+    return 1 if family == _resampling.BINOMIAL else words_per_sample(n)
+
+
+def _work(family, samples, integer_grid, n_resamples) -> int:
+    """Work of a call in index draws, for the serial/parallel choice."""
+    if family == _resampling.GATHER:
+        return n_resamples * sum(
+            BINOMIAL_WORK if _sum_family(sample, integer_grid) == _resampling.BINOMIAL else sample.n
+            for sample in samples
+        )
+    return n_resamples * samples[0].items * sum(sample.n for sample in samples)
+
+
+def _resample(family, samples, integer_grid, key, replicates, threads):
+    """Fill ``replicates`` (items x B) on ``threads`` threads. For one binomial sample return
+    ``(origin, step, counts)``, the histogram of the drawn counts; else None."""
+    n_resamples = replicates.shape[1]
+    if family in (_resampling.MEDIAN, _resampling.VARIANCE):
+        values = samples[0].values
+        xt = np.ascontiguousarray(values.T)
+        order = np.ascontiguousarray(np.argsort(values, axis=1, kind="stable"))
+        narrow = narrow_slots(values.shape[1])
+
+        def counted(start, stop):
+            _resampling.counted_statistics(
+                key, xt, order, family, integer_grid, narrow, start, stop, replicates
+            )
+
+        _threads.run_ranges(counted, n_resamples, threads)
+        return None
+    if family == _resampling.JOINT:
+        _joint(samples[0], integer_grid, key, 0, replicates, threads)
+        if len(samples) == 2:
+            second = np.empty_like(replicates)
+            offset = words_per_sample(samples[0].n)
+            _joint(samples[1], integer_grid, key, offset, second, threads)
+            _combine(replicates, second, samples, integer_grid)
+        return None
+    first_family = _sum_family(samples[0], integer_grid)
+    histogram = _sums(samples[0], first_family, key, 0, replicates[0], threads)
+    if len(samples) == 1:
+        return histogram
+    second = np.empty_like(replicates)
+    offset = _words(first_family, samples[0].n)
+    second_family = _sum_family(samples[1], integer_grid)
+    _sums(samples[1], second_family, key, offset, second[0], threads)
+    _combine(replicates, second, samples, integer_grid)
+    return None
+
+
+def _combine(first, second, samples, integer_grid):
+    """Two samples: replicates of ``mean(x*) - mean(y*)`` from the two samples' sums."""
+    n1, n2 = samples[0].n, samples[1].n
+    if integer_grid:
+        # k1/n1 - k2/n2 on the common grid 1/(n1 n2): exact integers
+        first *= n2
+        second *= n1
+        first -= second
+    else:
+        np.divide(first, n1, out=first)
+        np.divide(second, n2, out=second)
+        np.subtract(first, second, out=first)
+
+
+def _sums(sample, family, key, word_offset, out, threads):
+    """Resampled sums of one 1-D sample into ``out`` (length B); for a binomial sample
+    return ``(origin, step, counts)`` as well (sum = origin + step * count)."""
+    x = np.ascontiguousarray(sample.values[0])
+    n = x.shape[0]
+    if family == _resampling.BINOMIAL:
+        low_value, high_value = int(x[0]), int(x[-1])  # x is sorted
+        k = n - int(np.searchsorted(x, high_value))
+        guide, thresholds = _binomial_tables(k, n)
+        origin = n * low_value
+        step = high_value - low_value
+        parts = []
+
+        def binomial(start, stop):
+            counts = np.zeros(n + 1, dtype=np.int64)
+            _resampling.binomial_counts(
+                key,
+                word_offset,
+                guide,
+                thresholds,
+                origin,
+                step,
+                start,
+                stop,
+                out,
+                counts,
+            )
+            parts.append(counts)
+
+        _threads.run_ranges(binomial, out.shape[0], threads)
+        return origin, step, parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
+    narrow = narrow_slots(n)
+    if family == _resampling.CATEGORY:
+        first, steps, base = _category_boundaries(x, True)
+
+        def category(start, stop):
+            if narrow:
+                # one boundary at least (weight 0 for constant data): the loop reads cuts[0]
+                cuts = np.r_[((first << 16) + n - 1) // n, 0][: max(first.shape[0], 1)]
+                weights = np.r_[steps, 0][: max(first.shape[0], 1)]
+                _resampling.category_sums_narrow(
+                    key,
+                    n,
+                    cuts.astype(np.uint16),
+                    weights.astype(np.int32),
+                    steps,
+                    first,
+                    base,
+                    word_offset,
+                    start,
+                    stop,
+                    out,
+                    LANES,
+                    _resampling.narrow_scratch(n, LANES, np.int32),
+                )
+            else:
+                _resampling.category_sums(
+                    key, n, first, steps, base, word_offset, start, stop, out, LANES
+                )
+
+        _threads.run_ranges(category, out.shape[0], threads)
+        return None
+    # the narrow loop reads one identity element past the sample (-0.0: a + -0.0 == a)
+    padded = np.append(x, x.dtype.type(-0.0 if x.dtype.kind == "f" else 0))
+
+    def gather(start, stop):
+        if narrow:
+            _resampling.gather_sums_narrow(
+                key, padded, word_offset, start, stop, out, _resampling.GATHER_LANES
+            )
+        else:
+            _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
+
+    _threads.run_ranges(gather, out.shape[0], threads)
+    return None
+
+
+def _joint(sample, integer_grid, key, word_offset, out, threads):
+    """Per-item resampled sums of 2-D data (respondents drawn jointly) into ``out``."""
+    values = sample.values
+    narrow = narrow_slots(sample.n)
+    if integer_grid:
+        packed, offsets, bits = _packed_columns(values)
+
+        def packed_sums(start, stop):
+            if narrow:
+                _resampling.joint_sums_packed_narrow(
+                    key,
+                    packed,
+                    offsets,
+                    bits,
+                    word_offset,
+                    start,
+                    stop,
+                    out,
+                    _resampling.GATHER_LANES,
+                )
+            else:
+                _resampling.joint_sums_packed(
+                    key, packed, offsets, bits, word_offset, narrow, start, stop, out
+                )
+
+        _threads.run_ranges(packed_sums, out.shape[1], threads)
+        return
+    xt = np.ascontiguousarray(values.T)
+
+    def float_sums(start, stop):
+        _resampling.joint_sums(key, xt, word_offset, narrow, start, stop, out)
+
+    _threads.run_ranges(float_sums, out.shape[1], threads)
+
+
+@functools.lru_cache(maxsize=256)
+def _binomial_tables(k: int, n: int):
+    """Thresholds and guide table for drawing ``Binomial(n, k / n)`` from one word.
+
+    ``thresholds[j] = ceil(P(K <= j) 2**64)``, computed from exact integers
+    (``P(K <= j) = sum_i C(n, i) k^i (n - k)^(n - i) / n^n``); thresholds of 2**64 or more
+    (cumulative probabilities within 2**-64 of one) are left out, as no word reaches them.
+    ``guide[c]`` is the number of thresholds at or below the first word of cell c (the top
+    GUIDE_BITS bits), plus the ambiguity flag when another threshold lies inside the cell.
+    """
+    total = n**n
+    choose = 1
+    power_k = 1
+    power_rest = (n - k) ** n
+    cumulative = 0
+    values = []
+    for j in range(n):
+        cumulative += choose * power_k * power_rest
+        threshold = -((-cumulative << 64) // total)
+        if threshold >= 1 << 64:
+            break
+        values.append(threshold)
+        choose = choose * (n - j) // (j + 1)
+        power_k *= k
+        power_rest //= n - k
+    thresholds = np.array(values, dtype=np.uint64)
+    shift = np.uint64(64 - _resampling.GUIDE_BITS)
+    starts = np.arange(1 << _resampling.GUIDE_BITS, dtype=np.uint64) << shift
+    ends = starts | ((np.uint64(1) << shift) - np.uint64(1))
+    below = np.searchsorted(thresholds, starts, side="right")
+    through = np.searchsorted(thresholds, ends, side="right")
+    guide = (below | ((through > below).astype(np.int64) << 16)).astype(np.int32)
+    guide.setflags(write=False)
+    thresholds.setflags(write=False)
+    return guide, thresholds
+
+
+def _levels(method, alpha_half, acceleration, below, equal, total, flat):
+    """z0 and the 1-based ranks ``(low, high)`` of the interval's replicates (None when
+    every replicate is equal). Plain Python, the same arithmetic as the exact intervals'."""
+    z0 = math.nan
+    if method == _grid.BCA:
+        share = (below + 0.5 * equal) / total
+        share = min(max(share, 0.5 / total), 1.0 - 0.5 / total)
+        z0 = normal_quantile(share)
+    if flat:
+        return z0, None
+    if method == _grid.BCA:
+        z_low = bca_adjusted_z(z0, acceleration, normal_quantile(alpha_half))
+        z_high = bca_adjusted_z(z0, acceleration, -normal_quantile(alpha_half))
+        levels = (normal_cdf(z_low), normal_cdf(-z_low), normal_cdf(z_high), normal_cdf(-z_high))
+    else:
+        levels = (alpha_half, 1.0 - alpha_half, 1.0 - alpha_half, alpha_half)
+    return z0, (
+        _grid.rank_of_quantile(total, levels[0], levels[1]),
+        _grid.rank_of_quantile(total, levels[2], levels[3]),
+    )
+
+
+def _histograms_fit(span_origin, items, n_resamples) -> bool:
+    """Whether integer replicates with an a-priori range are summarised by histograms."""
+    if span_origin is None:
+        return False
+    span = span_origin[0]
+    return span <= max(4 * n_resamples, 1 << 16) and span * items <= HISTOGRAM_MAX_CELLS
+
+
+def _summarize_histograms(replicates, observed, span_origin, arguments):
+    """Integer replicates with an a-priori range (sums, differences of sums): one pass
+    histograms every item, everything else is read off the histograms."""
+    method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
+    items, n_resamples = replicates.shape
+    span, origin = span_origin
+    counts = np.empty((items, span), dtype=np.int64)
+
+    def counting(first, stop):
+        _resampling.histograms(replicates, origin, first, stop, counts)
+
+    _threads.run_ranges(counting, items, threads if items > 1 else 1, align=1)
+    cumulative = np.cumsum(counts, axis=1)
+    present = counts > 0
+    first_bin = np.argmax(present, axis=1)
+    last_bin = span - 1 - np.argmax(present[:, ::-1], axis=1)
+    for item in range(items):
+        position = int(observed[item]) - int(origin[item])
+        below = int(cumulative[item, position - 1]) if position > 0 else 0
+        equal = int(counts[item, position])
+        z0[item], ranks = _levels(
+            method,
+            alpha_half,
+            float(acceleration[item]),
+            below,
+            equal,
+            n_resamples,
+            first_bin[item] == last_bin[item],
+        )
+        degenerate[item] = ranks is None
+        base = int(origin[item])
+        if ranks is None:
+            low[item] = high[item] = float(base + int(first_bin[item]))
+        else:
+            row = cumulative[item]
+            low[item] = float(base + int(np.searchsorted(row, ranks[0])))
+            high[item] = float(base + int(np.searchsorted(row, ranks[1])))
+
+
+def _summarize(integer_grid, replicates, observed, arguments):
+    """Endpoints (on the grid), z0 and degeneracy of every item's replicates: one pass
+    counts, Python computes z0 and the ranks, a second pass finds the ranked replicates."""
+    method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
+    items, n_resamples = replicates.shape
+    dtype = replicates.dtype
+    # the counting pass in numpy: one compiled kernel fewer on a cold start
+    smallest = replicates.min(axis=1)
+    largest = replicates.max(axis=1)
+    below = np.count_nonzero(replicates < observed[:, None], axis=1)
+    equal = np.count_nonzero(replicates == observed[:, None], axis=1)
+    ranks = np.zeros((items, 2), dtype=np.int64)
+    for item in range(items):
+        flat = smallest[item] == largest[item]
+        z0[item], item_ranks = _levels(
+            method,
+            alpha_half,
+            float(acceleration[item]),
+            int(below[item]),
+            int(equal[item]),
+            n_resamples,
+            flat,
+        )
+        degenerate[item] = item_ranks is None
+        if item_ranks is not None:
+            ranks[item] = item_ranks
+    values = np.empty((items, 2), dtype=dtype)
+    spans = largest.astype(np.int64) - smallest.astype(np.int64) + 1 if integer_grid else None
+    if degenerate.all():
+        pass
+    elif integer_grid and int(spans.max()) <= max(4 * n_resamples, 1 << 16):
+
+        def ranking(first, stop):
+            counts = np.empty(int(spans[first:stop].max()), dtype=np.int64)
+            _resampling.ranked_histogram(
+                replicates, smallest, largest, ranks, first, stop, values, counts
+            )
+
+        _threads.run_ranges(ranking, items, threads if items > 1 else 1, align=1)
+    else:
+        counts = np.empty(_resampling.SELECT_BUCKETS + 1, dtype=np.int64)
+        members = np.empty((2, n_resamples), dtype=dtype)
+        for item in range(items):
+            if degenerate[item]:
+                continue
+            found = _resampling.bucket_members(
+                replicates[item], smallest[item], largest[item], ranks[item], counts, members
+            )
+            for end in range(2):
+                filled, rank = found[2 * end], found[2 * end + 1]
+                values[item, end] = np.partition(members[end, :filled], rank)[rank]
+    for item in range(items):
+        if degenerate[item]:
+            low[item] = high[item] = float(smallest[item])
+        else:
+            low[item] = float(values[item, 0])
+            high[item] = float(values[item, 1])
 
 
 def _packed_columns(values):
-    """Whole-number items for the joint loop: respondents x words of bit fields.
+    """Whole-number items for the joint loop: words x respondents of bit fields.
 
-    Each item is shifted by its smallest answer; fields are 8, 16, 32 or 64 bits, the
-    narrowest that holds the largest shifted sum (n times the largest shifted answer).
-    Returns the packed array, the per-item offsets (n times the smallest answer) and the
-    field width.
+    Each item is shifted by its smallest answer; a field is the narrowest width that holds
+    the largest shifted sum (n times the largest shifted answer), so that ``64 // bits``
+    items share a word (ten 0/1 items for n <= 63). Returns the packed array, the per-item
+    offsets (n times the smallest answer) and the field width.
     """
     items, n = values.shape
     smallest = values.min(axis=1)
     shifted = (values - smallest[:, None]).astype(np.uint64)
-    bound = n * int(shifted.max())
-    bits = next(width for width in (8, 16, 32, 64) if width == 64 or bound < 1 << width)
+    bits = max(1, (n * int(shifted.max())).bit_length())
     per_word = 64 // bits
     n_words = -(-items // per_word)
-    packed = np.zeros((n, n_words), dtype=np.uint64)
+    packed = np.zeros((n_words, n), dtype=np.uint64)
     for item in range(items):
         word, field = divmod(item, per_word)
-        packed[:, word] |= shifted[item] << np.uint64(field * bits)
+        packed[word] |= shifted[item] << np.uint64(field * bits)
     return packed, (n * smallest).astype(np.int64), bits
+
+
+def _grid_span(statistic, samples):
+    """``(span, origin)`` such that every item's integer-grid replicates lie in
+    ``[origin[item], origin[item] + span)``, from the data alone (a resampled sum lies in
+    ``[n min, n max]``); None where not derived (median, variance)."""
+    lows = [sample.lows.astype(np.int64) for sample in samples]
+    highs = [sample.highs.astype(np.int64) for sample in samples]
+    if statistic in ("mean", "proportion"):
+        n = samples[0].n
+        return int(n * (highs[0] - lows[0]).max()) + 1, n * lows[0]
+    if statistic in TWO_SAMPLE_STATISTICS:
+        n, m = samples[0].n, samples[1].n
+        # n2 * (sum of x*) - n1 * (sum of y*), each sum between n min and n max
+        origin = m * n * lows[0] - n * m * highs[1]
+        top = m * n * highs[0] - n * m * lows[1]
+        return int((top - origin).max()) + 1, origin
+    return None
 
 
 def _category_boundaries(sorted_values, needed):
@@ -373,7 +770,7 @@ def _constant_statistic(statistic, samples):
     """Items whose samples are all constant, and the statistic's value there."""
     degenerate = np.ones(samples[0].items, dtype=bool)
     for sample in samples:
-        degenerate &= np.all(sample.values == sample.values[:, :1], axis=1)
+        degenerate &= sample.lows == sample.highs
     first = samples[0].values[:, 0].astype(np.float64)
     if statistic in ("std", "var"):
         return degenerate, np.zeros_like(first)
@@ -385,7 +782,9 @@ def _constant_statistic(statistic, samples):
 def _replicate_dtype(statistic, samples, integer_grid):
     if not integer_grid:
         return np.float64
-    largest = max(float(np.max(np.abs(sample.values))) for sample in samples)
+    largest = max(
+        max(abs(float(sample.lows.min())), abs(float(sample.highs.max()))) for sample in samples
+    )
     n = samples[0].n
     if statistic in TWO_SAMPLE_STATISTICS:
         bound = 2.0 * n * samples[1].n * largest
@@ -398,28 +797,6 @@ def _replicate_dtype(statistic, samples, integer_grid):
     else:
         bound = n * largest
     return np.int32 if bound <= _INT32_MAX else np.int64
-
-
-def _span_fits_histogram(replicates, n_resamples, bound=None):
-    """Whether the replicates' integer span is small enough for a counting histogram; an
-    a-priori ``bound`` on the span that already fits spares a pass over the replicates."""
-    limit = max(4 * n_resamples, 1 << 16)
-    if bound is not None and bound <= limit:
-        return True
-    span = int(replicates.max()) - int(replicates.min()) + 1
-    return span <= limit
-
-
-def _grid_span_bound(statistic, samples):
-    """Upper bound on the span of integer-grid replicates, from the data alone (None if
-    not derived for the statistic): a resampled sum lies in ``[n min, n max]``."""
-    ranges = [int(sample.values.max()) - int(sample.values.min()) for sample in samples]
-    if statistic in ("mean", "proportion"):
-        return samples[0].n * ranges[0] + 1
-    if statistic in TWO_SAMPLE_STATISTICS:
-        n, m = samples[0].n, samples[1].n
-        return m * n * ranges[0] + n * m * ranges[1] + 1
-    return None
 
 
 # ---------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 quantiles, brute-force enumeration of every resample, and hand-computed cases."""
 
 import itertools
+import subprocess
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -367,3 +369,45 @@ def test_vectorised_broadcasting_and_parallel_size():
         low, high, _, _ = reference_proportion_bca(j, 39, 0.95)
         np.testing.assert_array_equal(large.low[many == j], low)
         np.testing.assert_array_equal(large.high[many == j], high)
+
+
+def test_plain_python_and_compiled_tiers_give_the_same_bits():
+    """The first scalar calls of a process run in plain Python, later ones compiled: every
+    endpoint, z0 and acceleration must agree bit for bit (n up to 120, every k, three
+    methods, three levels)."""
+    from kernels import _exact_kernels, _exact_math
+
+    if _exact_math.LIBM_LGAMMA is None:
+        pytest.skip("the C library's lgamma is not loadable here: no Python tier")
+    for n in (*range(1, 41), 57, 64, 99, 120):
+        for k in range(n + 1):
+            for method in (0, 1, 2):
+                for alpha_half in (0.025, 0.05, 0.005):
+                    python = _exact_math.proportion_interval(
+                        k, n, method, alpha_half, [0.0] * (n + 1)
+                    )
+                    compiled = _exact_kernels.proportion_interval_scalar(k, n, method, alpha_half)
+                    assert np.array_equal(np.array(python), np.array(compiled), equal_nan=True), (
+                        k,
+                        n,
+                        method,
+                        alpha_half,
+                    )
+
+
+def test_the_first_scalar_calls_run_without_numba():
+    """A fresh process computes exact proportions without importing numba, and switches to
+    the compiled kernel after SCALAR_PYTHON_CALLS calls with the same result."""
+    script = (
+        "import sys, kernels\n"
+        "from kernels import exact\n"
+        "first = tuple(kernels.proportion_ci(26, 39))\n"
+        "print('numba' in sys.modules)\n"
+        "for _ in range(exact.SCALAR_PYTHON_CALLS + 1):\n"
+        "    later = tuple(kernels.proportion_ci(26, 39))\n"
+        "print(exact._compiled_scalar is not None, first == later)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == ["False", "True", "True"]

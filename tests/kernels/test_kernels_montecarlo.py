@@ -335,3 +335,32 @@ def test_wrong_types_raise_type_error():
         bootstrap_ci([1, 2, 3], seed="abc")
     with pytest.raises(TypeError):
         bootstrap_ci(["a", "b"])
+
+
+def test_backend_choice_is_reported_and_changes_no_bit():
+    """backend_for() states the choice bootstrap_ci makes; one thread, all threads and the
+    serial kernel give the same replicates; runtime() describes the machine."""
+    import kernels
+
+    data = np.random.default_rng(9).normal(size=39)
+    small, large = 1000, 200_000
+    assert kernels.backend_for(data, "mean", small)["backend"] == "serial"
+    choice = kernels.backend_for(data, "mean", large)
+    result = bootstrap_ci(data, n_resamples=large, seed=3)
+    assert (result.backend, result.n_threads) == (choice["backend"], choice["threads"])
+    assert choice["work"] == large * 39
+    info = kernels.runtime()
+    assert info["threads"] >= 1 and info["parallel_min_work"] == choice["parallel_min_work"]
+    threads = kernels.get_num_threads()
+    try:
+        kernels.set_num_threads(1)
+        one = bootstrap_ci(data, n_resamples=large, seed=3, parallel=True)
+        assert one.n_threads == 1
+    finally:
+        kernels.set_num_threads(None)
+    assert kernels.get_num_threads() == threads
+    serial = bootstrap_ci(data, n_resamples=large, seed=3, parallel=False)
+    np.testing.assert_array_equal(one.replicates(), result.replicates())
+    np.testing.assert_array_equal(serial.replicates(), result.replicates())
+    with pytest.raises(ValueError):
+        kernels.set_num_threads(0)

@@ -1,0 +1,131 @@
+"""Cold start: the first calls of a fresh process with an empty numba cache.
+
+This is what a student's first run, a reviewer's and every new machine starts with: every
+kernel a call needs is compiled before it runs. Each measurement runs in a new interpreter
+with ``NUMBA_CACHE_DIR`` pointing at a new, empty folder, so nothing compiled by this
+benchmark or by earlier runs is reused. scipy.stats.bootstrap's first call (its import and
+one BCa interval, in a fresh interpreter too) is reported beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from .bench_kernels import summary
+
+TARGET_SECONDS = 5.0
+RUNS = 2
+
+COLD_SCRIPT = r"""
+import json, time
+start = time.perf_counter()
+import numpy as np
+import kernels
+times = {"import kernels": time.perf_counter() - start}
+
+def first(name, call):
+    begin = time.perf_counter()
+    call()
+    times[name] = time.perf_counter() - begin
+
+rng = np.random.default_rng(0)
+binary = np.r_[np.ones(26), np.zeros(13)]
+first("proportion_ci (exact BCa)", lambda: kernels.proportion_ci(26, 39))
+first("bootstrap_ci, binary item", lambda: kernels.bootstrap_ci(binary, "proportion", seed=1))
+first("bootstrap_ci, continuous", lambda: kernels.bootstrap_ci(rng.lognormal(size=39), seed=1))
+first("bootstrap_ci, two-sample continuous", lambda: kernels.bootstrap_ci(
+    (rng.gamma(2.0, size=39), rng.gamma(2.5, size=25)), "mean_difference", seed=1))
+first("bootstrap_ci, two-sample binary", lambda: kernels.bootstrap_ci(
+    (binary, np.r_[np.ones(12), np.zeros(13)]), "proportion_difference", seed=1))
+
+from numba.core.registry import CPUDispatcher
+from kernels import _exact_kernels, _resampling
+compiled = {
+    f"{module.__name__.split('.')[-1]}.{name}": len(value.signatures)
+    for module in (_resampling, _exact_kernels)
+    for name, value in vars(module).items()
+    if isinstance(value, CPUDispatcher) and value.signatures
+}
+print(json.dumps({"times": times, "compiled": compiled}))
+"""
+
+SCIPY_SCRIPT = r"""
+import time
+start = time.perf_counter()
+import numpy as np
+from scipy import stats
+stats.bootstrap((np.r_[np.ones(26), np.zeros(13)],), np.mean, n_resamples=100_000,
+                method="BCa", rng=np.random.default_rng(1))
+print(time.perf_counter() - start)
+"""
+
+
+def _run(script: str, environment: dict) -> str:
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def run() -> dict:
+    rows = []
+    totals = []
+    per_call: dict[str, list[float]] = {}
+    compiled = {}
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory(prefix="numba-cold-") as cache:
+            environment = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            result = json.loads(_run(COLD_SCRIPT, environment))
+        for name, seconds in result["times"].items():
+            per_call.setdefault(name, []).append(seconds)
+        totals.append(sum(result["times"].values()))
+        compiled = result["compiled"]
+    for name, values in per_call.items():
+        rows.append(summary(f"cold: {name}", values, "s", 1))
+    rows.append(summary("cold: import and all first calls", totals, "s", 1))
+    scipy_first = [float(_run(SCIPY_SCRIPT, dict(os.environ))) for _ in range(RUNS)]
+    rows.append(summary("scipy.stats.bootstrap: import and first BCa call", scipy_first, "s", 1))
+    specializations = sum(compiled.values())
+    rows.append(
+        {
+            "benchmark": f"compiled kernels after these calls ({len(compiled)} functions)",
+            "median": float(specializations),
+            "min": float(specializations),
+            "max": float(specializations),
+            "unit": "specializations",
+            "runs": RUNS,
+        }
+    )
+    measured = statistics.median(totals)
+    note = (
+        "Each run is a fresh interpreter with an empty NUMBA_CACHE_DIR: import kernels, then "
+        "the first exact proportion, the first Monte Carlo BCa intervals (B = 100,000) of a "
+        "binary item, a continuous sample and two two-sample differences. Compiled: "
+        + ", ".join(f"{name} ({count})" for name, count in sorted(compiled.items()))
+        + "."
+    )
+    return {
+        "title": "kernels: cold start (empty compilation cache)",
+        "note": note,
+        "rows": rows,
+        "targets": [
+            {
+                "name": "cold start: import and first calls, empty cache",
+                "measured": float(measured),
+                "unit": "s",
+                "target": TARGET_SECONDS,
+                "ratio": float(TARGET_SECONDS / measured),
+                "passed": bool(measured <= TARGET_SECONDS),
+                "direction": "max",
+            }
+        ],
+    }
