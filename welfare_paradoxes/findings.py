@@ -25,6 +25,7 @@ from welfare_paradoxes.integration import (
     StatisticComputer,
     check_codes,
     check_qualitative_claim,
+    check_quoted,
     load_links,
     problem,
     quoted_excerpts,
@@ -33,6 +34,7 @@ from welfare_paradoxes.integration import (
     voices,
     wording_verdict,
 )
+from welfare_paradoxes.manifest import implemented_ids
 from welfare_paradoxes.meta_inference import (
     EXTENT_THRESHOLDS,
     decide,
@@ -42,7 +44,6 @@ from welfare_paradoxes.meta_inference import (
 )
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
-from welfare_paradoxes.qualitative.text import normalise, searchable
 from welfare_paradoxes.survey import SurveyData
 from welfare_paradoxes.thesis import parse_line_ranges
 
@@ -58,20 +59,6 @@ VERDICT_COLOURS = {
 }
 
 
-def _check_wording(path: Path, row_number: int, row: dict, data_dir: Path) -> None:
-    """The quoted wording is in the thesis at the lines given (whitespace normalised)."""
-    thesis = searchable(data_dir)
-    (first, last), *_ = parse_line_ranges(row["wording_lines"])
-    if normalise(row["wording"]) not in thesis.span_text(first, last):
-        raise problem(
-            path,
-            row_number,
-            "wording",
-            row["wording"][:60],
-            f"the thesis' words at lines {row['wording_lines']}",
-        )
-
-
 def _check_excerpts(path: Path, row_number: int, ids: list[str], register: ExcerptRegister):
     known = set(register.excerpts["excerpt_id"])
     unknown = [excerpt_id for excerpt_id in ids if excerpt_id not in known]
@@ -79,11 +66,16 @@ def _check_excerpts(path: Path, row_number: int, ids: list[str], register: Excer
         raise problem(path, row_number, "excerpts", unknown, "excerpt ids of the register (T13)")
 
 
-def load_paradoxes(data_dir: str | Path, register: ExcerptRegister) -> list[dict]:
-    """The paradoxes, every reference checked: wording in the thesis, codes, excerpt ids."""
+def load_paradoxes(
+    data_dir: str | Path, register: ExcerptRegister, linked: frozenset[str] = frozenset()
+) -> list[dict]:
+    """The paradoxes, every reference checked: wording in the thesis, codes, excerpt ids, other
+    evidence; each must have some evidence (excerpts, another artifact, or a statistic link
+    in ``linked``)."""
     data_dir = Path(data_dir)
     path = data_dir / PARADOXES_FILE
     frame = read_text_csv(path).fill_null("")
+    artifacts = set(implemented_ids(data_dir))
     paradoxes, seen = [], set()
     for row_number, row in enumerate(frame.iter_rows(named=True), start=2):
         if row["paradox_id"] in seen or not row["paradox_id"].startswith("WP"):
@@ -91,8 +83,25 @@ def load_paradoxes(data_dir: str | Path, register: ExcerptRegister) -> list[dict
                 path, row_number, "paradox_id", row["paradox_id"], "a new id of the form WPnn"
             )
         seen.add(row["paradox_id"])
-        _check_wording(path, row_number, row, data_dir)
+        check_quoted(path, row_number, "wording", row["wording"], row["wording_lines"], data_dir)
+        if row["qualitative_claim"]:
+            check_quoted(
+                path,
+                row_number,
+                "qualitative_claim",
+                row["qualitative_claim"],
+                row["qualitative_claim_lines"],
+                data_dir,
+            )
         parse_line_ranges(row["also_lines"] or row["wording_lines"])
+        row["other_evidence"] = split_list(row["other_evidence"])
+        unknown = [i for i in row["other_evidence"] if i not in artifacts]
+        if unknown:
+            raise problem(
+                path, row_number, "other_evidence", unknown, "ids of the book's tables and figures"
+            )
+        if not row["excerpts"] and not row["other_evidence"] and row["paradox_id"] not in linked:
+            raise problem(path, row_number, "excerpts", "", "at least one piece of evidence")
         row["codes"] = check_codes(path, row_number, row["codes"], register)
         row["excerpts"] = split_list(row["excerpts"])
         _check_excerpts(path, row_number, row["excerpts"], register)
@@ -125,7 +134,7 @@ def paradox_evidence(
     links = load_links(data_dir, surveys)
     computer = StatisticComputer(surveys, method, n_resamples, seed)
     evidence = []
-    for paradox in load_paradoxes(data_dir, register):
+    for paradox in load_paradoxes(data_dir, register, frozenset(links)):
         statistics = computer.statistics(links.get(paradox["paradox_id"], []))
         decision = decide(statistics)
         evidence.append(
@@ -170,6 +179,7 @@ def paradoxes_table(
                 "statistics": " | ".join(summaries(statistics)),
                 "citizen_excerpts": "; ".join(by_role["citizen"]),
                 "frontline_excerpts": "; ".join(by_role["frontline"]),
+                "other_evidence": "; ".join(paradox["other_evidence"]),
                 **{
                     f"{strand.replace(' ', '_')}_excerpts": count
                     for strand, count in paradox["strands"].items()
@@ -186,7 +196,12 @@ def paradoxes_table(
                 f"({line_reference(paradox['wording_lines'])}"
                 + (f"; also {paradox['also_lines']}" if paradox["also_lines"] else "")
                 + f"; part {paradox['analysis_part']})",
-                "statistic": "\n".join(summaries(statistics)) or "no survey item",
+                "statistic": ("\n".join(summaries(statistics)) or "no survey item")
+                + (
+                    f"\nOther evidence: {', '.join(paradox['other_evidence'])}"
+                    if paradox["other_evidence"]
+                    else ""
+                ),
                 "citizens": quoted_excerpts(register, by_role["citizen"], shown=2),
                 "frontline": quoted_excerpts(register, by_role["frontline"], shown=2),
                 "theory": "; ".join(
@@ -226,7 +241,7 @@ def load_conclusions(data_dir: str | Path, register: ExcerptRegister, paradox_id
     frame = read_text_csv(path).fill_null("")
     conclusions = []
     for row_number, row in enumerate(frame.iter_rows(named=True), start=2):
-        _check_wording(path, row_number, row, data_dir)
+        check_quoted(path, row_number, "wording", row["wording"], row["wording_lines"], data_dir)
         row["paradoxes"] = split_list(row["paradoxes"])
         unknown = [pid for pid in row["paradoxes"] if pid not in paradox_ids]
         if unknown:
@@ -490,11 +505,11 @@ def summary(
         if any(statistic.relation == "same" for statistic in paradox["statistics"])
     ]
     single = [
-        f"{paradox['name'].lower()} ({paradox['paradox_id']}) rests on the words of one "
-        f"speaker ({' and '.join(v for v in paradox['voices'].values() if v != 'none')} "
-        "excerpts)"
+        f"{paradox['name']} ({paradox['paradox_id']}) rests on the words of one speaker ("
+        f"{' and '.join(v for v in paradox['voices'].values() if v != 'none')} excerpts): "
+        "documented for one person, whatever the thesis says of others"
         for paradox in evidence
-        if speaker_count(register, paradox["excerpts"]) == 1
+        if paradox["excerpts"] and speaker_count(register, paradox["excerpts"]) == 1
     ]
     stronger = claims.filter(pl.col("verdict") != "carried")
     sources = claims.filter(pl.col("why").str.contains("it names the"))
@@ -514,7 +529,7 @@ def summary(
         "n_frontline_only": len(frontline_only),
         "frontline_only": "; ".join(names[i] for i in frontline_only) or "none",
         "n_both_sides": rows.height - len(citizens_only) - len(frontline_only),
-        "single_voice": "; ".join(single) or "no paradox rests on a single speaker",
+        "single_voice": "; ".join(single) or "No paradox rests on a single speaker",
         "n_conclusions": claims.height,
         "n_carried": claims.height - stronger.height,
         "n_stronger": stronger.height,

@@ -31,6 +31,7 @@ from welfare_paradoxes.meta_inference import (
 )
 from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
+from welfare_paradoxes.qualitative.text import normalise, searchable
 from welfare_paradoxes.survey import SurveyData
 from welfare_paradoxes.survey_statistics import Item, method_key, proportion_intervals
 from welfare_paradoxes.thesis import parse_line_ranges
@@ -65,6 +66,17 @@ def check_codes(path: Path, row_number: int, cell: str, register: ExcerptRegiste
     if unknown or not codes:
         raise problem(path, row_number, "codes", unknown or "", "codes of the coding scheme")
     return codes
+
+
+def check_quoted(
+    path: Path, row_number: int, column: str, words: str, lines: str, data_dir: str | Path
+) -> None:
+    """``words`` are the thesis' own, at ``lines`` (whitespace normalised)."""
+    thesis = searchable(data_dir)
+    first = min(first for first, _ in parse_line_ranges(lines))
+    last = max(last for _, last in parse_line_ranges(lines))
+    if not words or normalise(words) not in thesis.span_text(first, last):
+        raise problem(path, row_number, column, words[:60], f"the thesis' words at lines {lines}")
 
 
 def check_qualitative_claim(path: Path, row_number: int, row: dict) -> None:
@@ -116,9 +128,7 @@ def load_links(data_dir: str | Path, surveys: dict[str, SurveyData]) -> dict[str
             raise problem(
                 path, row_number, "extent", row["extent"], f"one of {list(EXTENT_THRESHOLDS)}"
             )
-        if not row["claim"]:
-            raise problem(path, row_number, "claim", "", "the thesis' words the item is read with")
-        parse_line_ranges(row["claim_lines"])
+        check_quoted(path, row_number, "claim", row["claim"], row["claim_lines"], data_dir)
         row["row"] = row_number
         links.setdefault(row["row_id"], []).append(row)
     return links

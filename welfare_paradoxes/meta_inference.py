@@ -7,8 +7,10 @@ and whether the item measures the claim itself (``same``) or only a related aspe
 (``aspect``). The rule, applied to each link's interval [low, high] for the share:
 
 1. The extent sets a threshold: ``general`` ("a majority", "gennemgående", a printed share above
-   one half) needs more than one half, ``common`` ("mange", "ofte") more than one quarter,
-   ``present`` ("flere", "nogle", no extent at all) more than none.
+   one half) and ``group`` (a statement about a group as such, with no quantifier: "borgerne
+   oplever ...", "frontlinjeaktørerne presses ...") need more than one half, ``common``
+   ("mange", "ofte", a printed share between a quarter and a half) more than one quarter,
+   ``present`` ("flere", "nogle", "kan", or no extent for a described case) more than none.
 2. The interval lies *above* the threshold (low > threshold), *below* it (high < threshold), or
    *straddles* it.
 3. A link **confirms** when the item measures the claim itself and the interval lies above the
@@ -32,10 +34,16 @@ from dataclasses import dataclass
 from welfare_paradoxes.display import percent, percent_interval
 
 META_INFERENCES = ("confirms", "expands", "diverges", "qualitative only")
-EXTENT_THRESHOLDS = {"general": 0.5, "common": 0.25, "present": 0.0}
-THRESHOLD_WORDS = {"general": "one half", "common": "one quarter", "present": "zero"}
+EXTENT_THRESHOLDS = {"general": 0.5, "group": 0.5, "common": 0.25, "present": 0.0}
+THRESHOLD_WORDS = {
+    "general": "one half",
+    "group": "one half",
+    "common": "one quarter",
+    "present": "zero",
+}
 EXTENT_WORDS = {
     "general": "more than half",
+    "group": "that it holds for the group as such",
     "common": "a common experience (more than a quarter)",
     "present": "that it occurs",
 }
