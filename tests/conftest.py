@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,23 @@ def _raw_copy(survey: str, folder: Path, drop_last: int = 0) -> Path:
     path.write_text(buffer.getvalue(), encoding="utf-8")
     _declare_raw(folder)
     return path
+
+
+def _edited_data(folder: Path, relative: Path, old: str, new: str) -> Path:
+    """A copy of the project's data/ in ``folder`` with ``old`` replaced once in one file."""
+    data = folder / "data"
+    shutil.copytree(REPOSITORY / "data", data)
+    path = data / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def edited_data(tmp_path):
+    """``edited_data(relative_path, old, new)``: a data folder with one planted change."""
+    return lambda relative, old, new: _edited_data(tmp_path, Path(relative), old, new)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ csv module, the Wilson intervals from statsmodels, and the thresholds from the r
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -229,16 +228,12 @@ def test_conclusions_name_a_source_only_where_it_speaks(evidence, register, surv
     ],
 )
 def test_bad_rows_name_file_row_column_and_value(
-    tmp_path, register, surveys, file, old, new, message
+    edited_data, register, surveys, file, old, new, message
 ):
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    path = tmp_path / "data" / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    data = edited_data(file, old, new)
     with pytest.raises(JointDisplayError, match=message):
-        evidence = findings.paradox_evidence(register, surveys, "Wilson", 100, 1, tmp_path / "data")
-        findings.conclusions_table(evidence, register, surveys, "Wilson", 100, 1, tmp_path / "data")
+        evidence = findings.paradox_evidence(register, surveys, "Wilson", 100, 1, data)
+        findings.conclusions_table(evidence, register, surveys, "Wilson", 100, 1, data)
 
 
 def test_the_chapter_summary_counts_what_the_tables_hold(evidence, register, surveys):

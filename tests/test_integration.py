@@ -1,7 +1,6 @@
 """The joint displays: every cell traceable to the register, the codes and the survey data."""
 
 import csv
-import shutil
 
 import polars as pl
 import pytest
@@ -134,15 +133,11 @@ def test_the_page_shows_the_excerpts_and_the_interval(displays):
     ],
 )
 def test_bad_rows_name_file_row_column_and_value(
-    tmp_path, register, surveys, file, old, new, message
+    edited_data, register, surveys, file, old, new, message
 ):
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    path = tmp_path / "data" / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    data = edited_data(file, old, new)
     with pytest.raises(JointDisplayError, match=message):
-        joint_display("J01", register, surveys, "Wilson", 100, 1, tmp_path / "data")
+        joint_display("J01", register, surveys, "Wilson", 100, 1, data)
 
 
 def test_an_unknown_display_is_refused(register, surveys):
