@@ -169,7 +169,7 @@ def bootstrap_ci(
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
-    span_origin = _grid_span(statistic, samples) if integer_grid else None
+    span_origin = _grid_span(statistic, samples) if integer_grid and histogram is None else None
     # the interval's levels, the threads, and the outputs (filled in place)
     summary_arguments = (
         percentile_code,
