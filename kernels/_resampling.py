@@ -2,9 +2,9 @@
 
 Every kernel computes the replicates ``b_start <= b < b_stop`` of one resampling family and
 writes them to ``out[..., b]``; the caller cuts the B replicates into ranges and runs them on
-one thread or several (see :mod:`kernels._threads`). Inside a range
-:data:`~kernels._random.LANES` replicates are computed side by side so that the
-random-number arithmetic vectorises. Each replicate draws from its own counter range (see
+one thread or several (see :mod:`kernels._threads`). Inside a range 16 or 64 replicates
+(:data:`~kernels._random.LANES`, :data:`GATHER_LANES`) are computed side by side so that
+the random-number arithmetic vectorises. Each replicate draws from its own counter range (see
 :mod:`kernels._random`) and adds its values up in slot order, so a replicate's value does not
 depend on the ranges or on the number of threads.
 
@@ -62,21 +62,20 @@ BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5
 GUIDE_BITS = 12
 _GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
 _AMBIGUOUS = np.int32(1 << 16)
-_COUNT_MASK = np.int32(0xFFFF)
 
 _KERNEL = {"cache": True, "nogil": True}
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
 GATHER_LANES = 64
 
-#: Scratch of the narrow loops, allocated by the caller (see :func:`narrow_scratch`).
+#: Scratch of the narrow category loop, allocated by the caller (see :func:`narrow_scratch`).
 NarrowScratch = namedtuple(
     "NarrowScratch", ["words", "quarters", "start", "acc", "rejected", "index", "row", "part"]
 )
 
 
 def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
-    """Scratch arrays for one thread of :func:`gather_sums_narrow` or
-    :func:`category_sums_narrow` (``dtype``: the accumulator's)."""
+    """Scratch arrays for one call of :func:`category_sums_narrow` (``dtype``: the
+    accumulator's)."""
     words = np.empty(((n + 3) // 4) * lanes, dtype=np.uint64)
     width = 4 * lanes
     return NarrowScratch(

@@ -169,7 +169,7 @@ def bootstrap_ci(
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
-    span_origin = _grid_span(statistic, samples) if integer_grid else None
+    span_origin = _grid_span(statistic, samples) if integer_grid and histogram is None else None
     # the interval's levels, the threads, and the outputs (filled in place)
     summary_arguments = (
         percentile_code,
@@ -218,9 +218,10 @@ def bootstrap_ci(
     # Constant data (or n = 1): every resample is the sample itself. The point is set from
     # the data so that float round-off in the sums cannot open a spurious interval.
     degenerate, constant_value = _constant_statistic(statistic, samples)
-    estimate = np.where(degenerate, constant_value, estimate)
-    low_value = np.where(degenerate, constant_value, low_value)
-    high_value = np.where(degenerate, constant_value, high_value)
+    if degenerate.any():
+        estimate = np.where(degenerate, constant_value, estimate)
+        low_value = np.where(degenerate, constant_value, low_value)
+        high_value = np.where(degenerate, constant_value, high_value)
 
     def unwrap(array):
         return float(array[0]) if one_dimensional else array
@@ -282,12 +283,16 @@ def _as_sample(raw, statistic: str, name: str):
     values = array.reshape(1, -1) if one_dimensional else array
     if values.shape[1] == 0 or values.shape[0] == 0:
         raise ValueError(f"{name} is empty")
-    if statistic.startswith("proportion") and not np.all((values == 0) | (values == 1)):
+    binary = statistic.startswith("proportion")
+    if binary and not np.all((values == 0) | (values == 1)):
         raise ValueError(f"{name}: a proportion needs 0/1 data, got other values")
     if statistic in ("std", "var") and values.shape[1] < 2:
         raise ValueError(f"{name}: the {statistic} needs at least 2 observations")
-    whole = np.issubdtype(values.dtype, np.integer) or bool(np.all(values == np.round(values)))
-    integer = whole and float(np.max(np.abs(values))) <= INTEGER_GRID_MAX
+    # 0/1 data (checked above) are whole numbers within the integer grid
+    integer = binary or (
+        (np.issubdtype(values.dtype, np.integer) or bool(np.all(values == np.round(values))))
+        and float(np.max(np.abs(values))) <= INTEGER_GRID_MAX
+    )
     if integer:
         values = values.astype(np.int64)
     else:
