@@ -119,11 +119,18 @@ def build_manifest(build_dir: Path, parameter_set: str, data_dir: Path = DATA_DI
     }
 
 
-def runtime() -> dict[str, int]:
-    """The machine facts a build ran with that change no result (the tests check that)."""
+def runtime() -> dict[str, object]:
+    """The machine facts a build ran with that change no result (the tests check that),
+    with the kernels' threads, SIMD level and the work size above which they run in parallel."""
     from numba import config
 
-    return {"cpu_count": os.cpu_count() or 1, "numba_threads": config.NUMBA_NUM_THREADS}
+    import kernels
+
+    return {
+        "cpu_count": os.cpu_count() or 1,
+        "numba_threads": config.NUMBA_NUM_THREADS,
+        "kernels": kernels.runtime(),
+    }
 
 
 def write_manifest(build_dir: Path, parameter_set: str) -> Path:

@@ -118,6 +118,7 @@ def test_one_thread_gives_the_same_bytes_and_the_manifest_says_so(builds):
     _same_files(first, single, "figures")
     manifests = [json.loads((folder / "manifest.json").read_text()) for folder in (first, single)]
     assert manifests[1]["runtime"]["numba_threads"] == 1
+    assert manifests[1]["runtime"]["kernels"]["threads"] == 1
     assert [{k: v for k, v in m.items() if k != "runtime"} for m in manifests][0] == {
         k: v for k, v in manifests[1].items() if k != "runtime"
     }
