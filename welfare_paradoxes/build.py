@@ -130,7 +130,7 @@ def notebook_parameters(settings: BuildSettings, parameter_set: dict, name: str)
         "parameter_set": relative_to_repo(settings.parameter_set),
         "data_dir": "data",
         "survey_dir": _parameter_path(settings.survey_dir) if settings.survey_dir else "",
-        "build_dir": relative_to_repo(settings.build_dir),
+        "build_dir": _parameter_path(settings.build_dir),
     }
     parameters.update(parameter_set["parameters"])
     parameters.update(parameter_set["notebooks"].get(name) or {})

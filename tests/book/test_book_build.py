@@ -32,7 +32,7 @@ def run_build(build_dir, *extra, threads=None):
         "--params",
         QUICK,
         "--build-dir",
-        str(build_dir.relative_to(REPO_ROOT)),
+        str(build_dir.relative_to(REPO_ROOT) if build_dir.is_relative_to(REPO_ROOT) else build_dir),
         *extra,
     ]
     return subprocess.run(
@@ -127,6 +127,19 @@ def test_one_thread_gives_the_same_bytes_and_the_manifest_says_so(builds):
     assert proportions["compute"]["mc_bca"].startswith("monte_carlo (B = ")
 
 
+def test_a_build_outside_the_repository_is_complete_and_leaves_it_clean(builds, tmp_path):
+    outside = tmp_path / "elsewhere"
+    result = run_build(outside)
+    assert result.returncode == 0, result.stdout + result.stderr
+    _same_files(CHECK_DIR / "first", outside, "tables")
+    manifests = [
+        json.loads((d / "manifest.json").read_text()) for d in (CHECK_DIR / "first", outside)
+    ]
+    assert len(manifests[1]["artifacts"]) == len(manifests[0]["artifacts"]) > 20
+    assert not list(REPO_ROOT.glob("…*")), "a build wrote into the repository"
+    assert str(tmp_path) not in (outside / "_build" / "html" / "findings.html").read_text()
+
+
 def test_exported_tables_are_published_with_the_pages(builds):
     html = CHECK_DIR / "first" / "_build" / "html"
     for table in (CHECK_DIR / "first" / "tables").iterdir():
@@ -155,7 +168,7 @@ def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
         "--params",
         str(params),
         "--build-dir",
-        str(build_dir.relative_to(REPO_ROOT)),
+        str(build_dir.relative_to(REPO_ROOT) if build_dir.is_relative_to(REPO_ROOT) else build_dir),
     ]
     result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1
