@@ -1,12 +1,14 @@
 """Load a survey with its codebook and provenance: the shipped reconstruction or a raw export.
 
 An export is *reconstructed* when it is the shipped file (its folder's ``provenance.yml``, written
-by :mod:`welfare_paradoxes.survey.reconstruct`, says so) or when its answers are the
+by :mod:`welfare_paradoxes.survey.reconstruct`, says so) or when its content is the
 reconstruction's, whatever a spreadsheet did to the formatting (separator, BOM, line endings,
-date formats, row order): at least half of its rows are rows of the reconstruction. An export is
-*raw* only when its user declares it, with a ``provenance.yml`` beside it that says
-``status: raw``; any other export is *undeclared*. Only raw data switch on joint analyses, so the
-reconstruction never passes for real answers.
+date formats, row order): at least half of its submission times are the reconstruction's
+placeholders, or, unless it is declared raw, at least half of its rows are rows of the
+reconstruction. An export is *raw* only when its user declares it, with a ``provenance.yml``
+beside it that says ``status: raw``; any other export is *undeclared*, which ``load_export``
+reads (for validation) and ``load_survey`` refuses. Only raw data switch on joint analyses, so
+the reconstruction never passes for real answers.
 """
 
 from __future__ import annotations
