@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -142,6 +144,9 @@ def bootstrap_ci(
     level = check_level(level)
     n_resamples = check_n_resamples(n_resamples)
     seed = check_seed(seed)
+    plan = _binary_plan(data, statistic)
+    if plan is not None:
+        return _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel)
     two_sample = statistic in TWO_SAMPLE_STATISTICS
     samples, one_dimensional = _prepare_samples(data, statistic, two_sample)
     integer_grid = all(sample.integer for sample in samples)
@@ -159,7 +164,8 @@ def bootstrap_ci(
     replicates = np.empty((items, n_resamples), dtype=replicate_dtype)
     backend, threads = _threads.choose(_work(family, samples, integer_grid, n_resamples), parallel)
     key = stream_key(seed)
-    histogram = _resample(family, samples, integer_grid, key, replicates, threads)
+    # (a two-valued 1-D sample, whose histogram this returns, was handled above)
+    _resample(family, samples, integer_grid, key, replicates, threads)
 
     code = METHOD_CODES[method]
     percentile_code = _grid.PERCENTILE if code == _grid.BASIC else code
@@ -169,7 +175,7 @@ def bootstrap_ci(
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
-    span_origin = _grid_span(statistic, samples) if integer_grid and histogram is None else None
+    span_origin = _grid_span(statistic, samples) if integer_grid else None
     # the interval's levels, the threads, and the outputs (filled in place)
     summary_arguments = (
         percentile_code,
@@ -181,32 +187,7 @@ def bootstrap_ci(
         z0,
         all_equal,
     )
-    if histogram is not None:
-        # one binomial sample: the kernel histogrammed the counts K, grid = origin + step K
-        origin, step, counts = histogram
-        observed_count = (int(observed_grid[0]) - origin) // step
-        below = int(counts[:observed_count].sum())
-        equal = int(counts[observed_count])
-        present = np.flatnonzero(counts)
-        cumulative = np.cumsum(counts)
-        z, ranks = _levels(
-            percentile_code,
-            alpha_half,
-            float(acceleration[0]),
-            below,
-            equal,
-            n_resamples,
-            present[0] == present[-1],
-        )
-        z0[0] = z
-        all_equal[0] = ranks is None
-        if ranks is None:
-            low[0] = high[0] = origin + step * int(present[0])
-        else:
-            low[0], high[0] = (
-                origin + step * int(np.searchsorted(cumulative, rank)) for rank in ranks
-            )
-    elif _histograms_fit(span_origin, items, n_resamples):
+    if _histograms_fit(span_origin, items, n_resamples):
         _summarize_histograms(replicates, observed_grid, span_origin, summary_arguments)
     else:
         _summarize(integer_grid, replicates, observed_grid, summary_arguments)
@@ -246,6 +227,144 @@ def bootstrap_ci(
             if one_dimensional
             else decode(replicates.astype(np.float64))
         ),
+    )
+
+
+#: Prepared two-valued 1-D samples (see :func:`_binary_plan`), keyed by statistic, dtype
+#: and the sample's bytes; cleared when full.
+_BINARY_PLANS: dict = {}
+_BINARY_PLANS_MAX = 64
+_NOT_BINARY = object()
+
+
+@dataclass(frozen=True)
+class _BinaryPlan:
+    """What a call on a two-valued 1-D sample needs from the data alone (the sorted sample
+    is fixed by its two values and counts, so everything here is too)."""
+
+    sample: _Sample
+    acceleration: float
+    estimate: float
+    replicate_dtype: type
+    guide: np.ndarray
+    thresholds: np.ndarray
+    origin: int
+    step: int
+    observed_count: int
+
+
+def _binary_plan(data, statistic):
+    """The cached :class:`_BinaryPlan` of a 1-D sample with two distinct whole-number values
+    (the BINOMIAL loop) for the mean or proportion, or None for any other call.
+
+    The first call on a sample runs the general preparation (its checks and errors
+    included) and stores the outcome under the sample's bytes; equal bytes are an equal
+    sample, so later calls skip the preparation and give the same bits."""
+    if statistic not in ("mean", "proportion") or isinstance(data, tuple):
+        return None
+    array = np.asarray(data)
+    if array.ndim != 1 or array.shape[0] > BINOMIAL_MAX_N or array.dtype.kind not in "biuf":
+        return None
+    key = (statistic, array.dtype.str, array.tobytes())
+    plan = _BINARY_PLANS.get(key)
+    if plan is None:
+        plan = _make_binary_plan(array, statistic)
+        if len(_BINARY_PLANS) >= _BINARY_PLANS_MAX:
+            _BINARY_PLANS.clear()
+        _BINARY_PLANS[key] = plan
+    return None if plan is _NOT_BINARY else plan
+
+
+def _make_binary_plan(array, statistic):
+    samples, one_dimensional = _prepare_samples(array, statistic, False)
+    sample = samples[0]
+    if not (one_dimensional and sample.integer) or (
+        _family(statistic, samples, one_dimensional, True) != _resampling.GATHER
+        or _sum_family(sample, True) != _resampling.BINOMIAL
+    ):
+        return _NOT_BINARY
+    x = sample.values[0]
+    n = x.shape[0]
+    low_value, high_value = int(x[0]), int(x[-1])  # x is sorted
+    k = n - int(np.searchsorted(x, high_value))
+    guide, thresholds = _binomial_tables(k, n)
+    origin = n * low_value
+    step = high_value - low_value
+    observed, decode = _observed_and_decoder(statistic, samples, True)
+    return _BinaryPlan(
+        sample=sample,
+        acceleration=float(_jackknife_acceleration(statistic, samples)[0]),
+        estimate=float(decode(observed.astype(np.float64))[0]),
+        replicate_dtype=_replicate_dtype(statistic, samples, True),
+        guide=guide,
+        thresholds=thresholds,
+        origin=origin,
+        step=step,
+        observed_count=(int(observed[0]) - origin) // step,
+    )
+
+
+def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel):
+    """:func:`bootstrap_ci` on a prepared two-valued sample: the same draws and arithmetic
+    as the general path (one binomial count per replicate, the interval read off their
+    histogram), without its preparation."""
+    n = plan.sample.n
+    replicates = np.empty((1, n_resamples), dtype=plan.replicate_dtype)
+    out = replicates[0]
+    backend, threads = _threads.choose(n_resamples * BINOMIAL_WORK, parallel)
+    key = stream_key(seed)
+    guide, thresholds, origin, step = plan.guide, plan.thresholds, plan.origin, plan.step
+    parts = []
+
+    def binomial(start, stop):
+        counts = np.zeros(n + 1, dtype=np.int64)
+        _resampling.binomial_counts(
+            key, 0, guide, thresholds, origin, step, start, stop, out, counts
+        )
+        parts.append(counts)
+
+    _threads.run_ranges(binomial, n_resamples, threads)
+    counts = (parts[0] if len(parts) == 1 else np.sum(parts, axis=0)).tolist()
+    cumulative = list(itertools.accumulate(counts))
+    observed_count = plan.observed_count
+    below = cumulative[observed_count - 1] if observed_count > 0 else 0
+    code = METHOD_CODES[method]
+    bca = code == _grid.BCA
+    acceleration = plan.acceleration if bca else 0.0
+    z0, ranks = _levels(
+        _grid.PERCENTILE if code == _grid.BASIC else code,
+        (1.0 - level) / 2.0,
+        acceleration,
+        below,
+        counts[observed_count],
+        n_resamples,
+        n_resamples in counts,  # one count drawn every time
+    )
+    if ranks is None:
+        low = high = float(origin + step * next(i for i, c in enumerate(counts) if c)) / n
+    else:
+        low, high = (
+            float(origin + step * bisect.bisect_left(cumulative, rank)) / n for rank in ranks
+        )
+    estimate = plan.estimate
+    if code == _grid.BASIC:
+        low, high = 2.0 * estimate - high, 2.0 * estimate - low
+    return ConfidenceInterval(
+        low,
+        high,
+        estimate,
+        method,
+        level,
+        statistic,
+        "monte_carlo",
+        backend=backend,
+        n_threads=threads,
+        n_resamples=n_resamples,
+        seed=seed,
+        bias_correction=z0 if bca else None,
+        acceleration=acceleration if bca else None,
+        degenerate=False,
+        replicates=lambda: replicates[0].astype(np.float64) / n,
     )
 
 
@@ -558,6 +677,12 @@ def _binomial_tables(k: int, n: int):
     return guide, thresholds
 
 
+@functools.lru_cache(maxsize=64)
+def _level_quantile(alpha_half: float) -> float:
+    """``Phi^-1(alpha_half)``, computed once per level."""
+    return normal_quantile(alpha_half)
+
+
 def _levels(method, alpha_half, acceleration, below, equal, total, flat):
     """z0 and the 1-based ranks ``(low, high)`` of the interval's replicates (None when
     every replicate is equal). Plain Python, the same arithmetic as the exact intervals'."""
@@ -569,8 +694,9 @@ def _levels(method, alpha_half, acceleration, below, equal, total, flat):
     if flat:
         return z0, None
     if method == _grid.BCA:
-        z_low = bca_adjusted_z(z0, acceleration, normal_quantile(alpha_half))
-        z_high = bca_adjusted_z(z0, acceleration, -normal_quantile(alpha_half))
+        z_alpha = _level_quantile(alpha_half)
+        z_low = bca_adjusted_z(z0, acceleration, z_alpha)
+        z_high = bca_adjusted_z(z0, acceleration, -z_alpha)
         levels = (normal_cdf(z_low), normal_cdf(-z_low), normal_cdf(z_high), normal_cdf(-z_high))
     else:
         levels = (alpha_half, 1.0 - alpha_half, 1.0 - alpha_half, alpha_half)

@@ -364,3 +364,62 @@ def test_backend_choice_is_reported_and_changes_no_bit():
     np.testing.assert_array_equal(serial.replicates(), result.replicates())
     with pytest.raises(ValueError):
         kernels.set_num_threads(0)
+
+
+def _jackknife_acceleration_reference(x):
+    """Efron's jackknife acceleration of the mean, by leaving each value out in turn."""
+    n = len(x)
+    leave_one_out = np.array([np.delete(x, i).mean() for i in range(n)])
+    influence = leave_one_out.mean() - leave_one_out
+    return np.sum(influence**3) / (6.0 * np.sum(influence**2) ** 1.5)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        np.r_[np.ones(26), np.zeros(13)],
+        np.r_[np.full(10, 3), np.full(7, 8)],
+        np.r_[np.full(5, -2.0), np.full(30, 4.0)],
+        np.r_[np.ones(3, dtype=bool), np.zeros(9, dtype=bool)],
+    ],
+)
+@pytest.mark.parametrize("method", ["percentile", "basic", "bca"])
+def test_two_valued_sample_against_its_replicates(data, method):
+    """The interval of a two-valued sample (first call, then the prepared sample reused)
+    is the one recomputed with scipy's normal functions from its own replicates."""
+    x = data.astype(float)
+    first = bootstrap_ci(data, "mean", method, n_resamples=20_000, seed=SEED, level=0.9)
+    again = bootstrap_ci(data.copy(), "mean", method, n_resamples=20_000, seed=SEED, level=0.9)
+    assert first.as_dict() == again.as_dict()
+    replicates = first.replicates()
+    np.testing.assert_array_equal(replicates, again.replicates())
+    ordered = np.sort(replicates)
+    total = ordered.size
+    estimate = x.mean()
+    assert first.estimate == estimate
+    if method == "bca":
+        below = np.sum(replicates < estimate - 0.25 / len(x))
+        equal = np.sum(np.abs(replicates - estimate) < 0.25 / len(x))
+        z0 = special.ndtri((below + 0.5 * equal) / total)
+        acceleration = _jackknife_acceleration_reference(x)
+        assert first.bias_correction == pytest.approx(z0, rel=1e-12)
+        assert first.acceleration == pytest.approx(acceleration, rel=1e-9, abs=1e-15)
+        z = special.ndtri(0.05)
+        levels = [
+            special.ndtr(z0 + (z0 + s * z) / (1 - acceleration * (z0 + s * z))) for s in (1, -1)
+        ]
+    else:
+        levels = [0.05, 0.95]
+    low, high = (ordered[max(int(np.ceil(q * total)), 1) - 1] for q in levels)
+    if method == "basic":
+        low, high = 2 * estimate - high, 2 * estimate - low
+    assert (first.low, first.high) == pytest.approx((low, high), rel=1e-12)
+
+
+def test_changed_two_valued_sample_is_prepared_again():
+    data = np.r_[np.ones(20), np.zeros(19)]
+    before = bootstrap_ci(data, "proportion", n_resamples=5_000, seed=SEED)
+    data[:5] = 0.0
+    after = bootstrap_ci(data, "proportion", n_resamples=5_000, seed=SEED)
+    assert before.estimate == 20 / 39 and after.estimate == 15 / 39
+    assert after.replicates().mean() == pytest.approx(15 / 39, abs=0.01)
