@@ -64,6 +64,22 @@ def edited_data(tmp_path):
     return lambda relative, old, new: _edited_data(tmp_path, Path(relative), old, new)
 
 
+@pytest.fixture(scope="session")
+def register():
+    """The excerpt register as the book loads it (read only)."""
+    from welfare_paradoxes.qualitative.register import load_register
+
+    return load_register(REPOSITORY / "data")
+
+
+@pytest.fixture(scope="session")
+def surveys():
+    """Both shipped surveys as the book loads them (read only)."""
+    from welfare_paradoxes.survey import load_survey
+
+    return {name: load_survey(name) for name in ("citizens", "frontline")}
+
+
 @pytest.fixture
 def declare_raw():
     return _declare_raw

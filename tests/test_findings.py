@@ -16,8 +16,6 @@ from welfare_paradoxes import findings
 from welfare_paradoxes.integration import JointDisplayError, joint_display
 from welfare_paradoxes.meta_inference import LinkedStatistic, decide, decide_link, position
 from welfare_paradoxes.paths import DATA_DIR
-from welfare_paradoxes.qualitative.register import load_register
-from welfare_paradoxes.survey import load_survey
 
 # As the rule is written: a majority or a whole group, more than a quarter, more than none.
 THRESHOLDS = {"general": 0.5, "group": 0.5, "common": 0.25, "present": 0.0}
@@ -55,16 +53,6 @@ def test_a_row_diverges_if_any_statistic_does_and_confirms_only_if_all_do():
     assert decide([confirming, _statistic(0.1, 0.3)]).verdict == "diverges"
     assert decide([]).verdict == "qualitative only"
     assert position(0.5, 0.7, "general") == "straddles"  # the bound itself does not clear it
-
-
-@pytest.fixture(scope="module")
-def register():
-    return load_register(DATA_DIR)
-
-
-@pytest.fixture(scope="module")
-def surveys():
-    return {name: load_survey(name) for name in ("citizens", "frontline")}
 
 
 @pytest.fixture(scope="module")

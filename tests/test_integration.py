@@ -13,8 +13,6 @@ from welfare_paradoxes.integration import (
     joint_display,
 )
 from welfare_paradoxes.paths import DATA_DIR
-from welfare_paradoxes.qualitative.register import load_register
-from welfare_paradoxes.survey import load_survey
 
 # Counts the thesis prints for the items the displays use (SPEC C02-C05), typed from the thesis.
 THESIS_COUNTS = {
@@ -24,16 +22,6 @@ THESIS_COUNTS = {
     "J02-2": (23, 39),
     "J02-4": (12, 25),
 }
-
-
-@pytest.fixture(scope="module")
-def register():
-    return load_register(DATA_DIR)
-
-
-@pytest.fixture(scope="module")
-def surveys():
-    return {name: load_survey(name) for name in ("citizens", "frontline")}
 
 
 @pytest.fixture(scope="module")
