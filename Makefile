@@ -4,11 +4,20 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-# Written last by the environment recipe: the environment is rebuilt when the lock file changes.
-ENV_STAMP := $(VENV)/.installed-from-lock
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+# The interpreter .venv is made with: PYTHON= when given, else the one the existing .venv was
+# made with (so a later `make test` keeps it), else the first supported python3.X on the PATH.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(or $(wildcard $(shell sed -n 's/^executable = //p' $(VENV)/pyvenv.cfg 2>/dev/null)),$(shell for v in $(SUPPORTED_PYTHONS); do p=$$(command -v python$$v) && $$p -c '' 2>/dev/null && { echo $$p; break; }; done),$(shell command -v python3 2>/dev/null))
+endif
+PYTHON_VERSION := $(or $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),unknown)
+# One exact lock per supported Python (`make lock` writes them all): nothing is resolved at install.
+LOCK := locks/python$(PYTHON_VERSION).txt
+# Written last by the environment recipe: the environment is rebuilt when its lock changes or
+# another interpreter is asked for.
+ENV_STAMP := $(VENV)/.installed-from-python$(PYTHON_VERSION).txt
 
 PARAMS ?= params/default.yml
 BUILD_DIR ?= build
@@ -21,14 +30,13 @@ help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: PARAMS=$(PARAMS) BUILD_DIR=$(BUILD_DIR) DATA_DIR=<raw exports> NB=<notebook>"
 
-env: $(ENV_STAMP) ## create .venv from requirements.lock (done by every target that needs it)
+env: $(ENV_STAMP) ## create .venv from the lock of the chosen Python (done by every target that needs it)
 
-$(ENV_STAMP): requirements.lock
-	@echo "[env] creating $(VENV) from requirements.lock with $(PYTHON)"
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed; run make with PYTHON=/path/to/python3.11")'
+$(ENV_STAMP): $(LOCK)
+	@echo "[env] creating $(VENV) from $(LOCK) with $(PYTHON)"
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --requirement $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
@@ -57,11 +65,19 @@ validate: $(ENV_STAMP) ## check a survey export: make validate DATA=path SURVEY=
 check-privacy: $(ENV_STAMP) ## scan built pages, tables and notebooks for e-mail addresses and phone numbers
 	$(PY) -m welfare_paradoxes.privacy $(or $(DIR),$(BUILD_DIR))
 
-lock: ## regenerate requirements.lock from pyproject.toml (needs the package index)
+# An interpreter with no lock: say which are supported instead of "no rule to make target".
+locks/python%.txt:
+	@echo "error: no lock for Python '$*' ($(or $(PYTHON),no python3 found)); supported: $(SUPPORTED_PYTHONS)." >&2
+	@echo "       run make with PYTHON=/path/to/python3.11 (or 3.12, 3.13)" >&2
+	@exit 2
+
+lock: ## regenerate locks/python3.*.txt from pyproject.toml (needs the package index)
 	$(PYTHON) -m venv $(BUILD_DIR)/lock-tools
 	$(BUILD_DIR)/lock-tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BUILD_DIR)/lock-tools/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-		--no-header --annotation-style line --output-file requirements.lock
+	for version in $(SUPPORTED_PYTHONS); do \
+		$(BUILD_DIR)/lock-tools/bin/uv pip compile pyproject.toml --extra dev --python-version $$version \
+			--no-header --annotation-style line --output-file locks/python$$version.txt; \
+	done
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf $(BUILD_DIR)

@@ -57,11 +57,11 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "lib" / "code.py").write_text("x = 1\n")
     (tmp_path / "lib" / "notes.txt").write_text("not code\n")
     (tmp_path / "data" / "d.csv").write_text("a\n1\n")
-    (tmp_path / "requirements.lock").write_text("numpy==2.0\n")
+    (tmp_path / "lock.txt").write_text("numpy==2.0\n")
     monkeypatch.setattr(build, "REPO_ROOT", tmp_path)
     monkeypatch.setattr(build, "LIBRARY_DIRS", (tmp_path / "lib",))
     monkeypatch.setattr(build, "DATA_DIR", tmp_path / "data")
-    monkeypatch.setattr(build, "LOCK_FILE", tmp_path / "requirements.lock")
+    monkeypatch.setattr(build, "LOCK_FILE", tmp_path / "lock.txt")
     return tmp_path
 
 
@@ -79,7 +79,7 @@ def _fingerprint(project, parameters=None, survey_dir=None):
         lambda p: (p / "lib" / "new_module.py").write_text(""),
         lambda p: (p / "data" / "d.csv").write_text("a\n2\n"),
         lambda p: (p / "data" / "d.csv").rename(p / "data" / "renamed.csv"),
-        lambda p: (p / "requirements.lock").write_text("numpy==2.1\n"),
+        lambda p: (p / "lock.txt").write_text("numpy==2.1\n"),
     ],
     ids=["notebook", "library", "new module", "data", "renamed data", "lock"],
 )

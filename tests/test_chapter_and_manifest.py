@@ -128,7 +128,7 @@ def test_registry_lists_every_spec_id_once():
 
 
 def test_locked_versions_flag_drift(tmp_path):
-    lock = tmp_path / "requirements.lock"
+    lock = tmp_path / "lock.txt"
     lock.write_text(f"polars=={pl.__version__}    # via x\nnumpy==0.0.1\nnot-a-package-xyz==1.0\n")
     versions = manifest.locked_package_versions(lock)
     assert versions["polars"] == pl.__version__

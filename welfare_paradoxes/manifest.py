@@ -112,6 +112,7 @@ def build_manifest(build_dir: Path, parameter_set: str, data_dir: Path = DATA_DI
         "parameter_set": parameter_set,
         "git": git_state(),
         "python": platform.python_version(),
+        "lock_file": LOCK_FILE.relative_to(REPO_ROOT).as_posix(),
         "lock_file_sha256": file_sha256(LOCK_FILE),
         "packages": locked_package_versions(),
         "runtime": runtime(),

@@ -6,6 +6,7 @@ from notebooks/; resolving against the package location makes both work.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -14,7 +15,9 @@ NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
 PARAMS_DIR = REPO_ROOT / "params"
 DEFAULT_BUILD_DIR = REPO_ROOT / "build"
-LOCK_FILE = REPO_ROOT / "requirements.lock"
+LOCKS_DIR = REPO_ROOT / "locks"
+#: The exact lock the environment of this interpreter is installed from (one per Python).
+LOCK_FILE = LOCKS_DIR / f"python{sys.version_info[0]}.{sys.version_info[1]}.txt"
 LIBRARY_DIRS = (REPO_ROOT / "welfare_paradoxes", REPO_ROOT / "kernels")
 
 
