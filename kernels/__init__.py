@@ -6,7 +6,8 @@ Exact ("ideal", B -> infinity) bootstrap intervals where the resampling distribu
 - :func:`difference_ci` -- a difference of two independent proportions;
 - :func:`mean_ci` -- the mean of a Likert item or count, from values and frequencies.
 
-Monte Carlo for everything else:
+Monte Carlo for everything else (:func:`monte_carlo_error` says how far each endpoint can move
+with the seed):
 
 - :func:`bootstrap_ci` -- mean, median, proportion, std, var and a two-sample difference of
   means, for one sample or items x respondents resampled jointly.
@@ -29,7 +30,12 @@ from .results import ConfidenceInterval, CoverageResult, ResamplingDistribution
 
 #: Imported on first use (PEP 562): the Monte Carlo module and its kernels are not needed by
 #: the exact intervals, and leaving them out shortens the start-up.
-_LAZY = {"STATISTICS": "montecarlo", "bootstrap_ci": "montecarlo", "backend_for": "montecarlo"}
+_LAZY = {
+    "STATISTICS": "montecarlo",
+    "bootstrap_ci": "montecarlo",
+    "backend_for": "montecarlo",
+    "monte_carlo_error": "montecarlo",
+}
 
 
 def __getattr__(name):
@@ -60,6 +66,7 @@ __all__ = [
     "difference_ci",
     "get_num_threads",
     "mean_ci",
+    "monte_carlo_error",
     "proportion_ci",
     "runtime",
     "set_num_threads",

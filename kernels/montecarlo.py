@@ -992,3 +992,80 @@ def _jackknife_acceleration(statistic, samples):
     with np.errstate(divide="ignore", invalid="ignore"):
         acceleration = cubes / (6.0 * squares**1.5)
     return np.where(squares > 0.0, acceleration, 0.0)
+
+
+#: Confidence of the Monte Carlo error bands of :func:`monte_carlo_error`.
+MONTE_CARLO_ERROR_CONFIDENCE = 0.999
+
+
+def monte_carlo_error(
+    interval: ConfidenceInterval, confidence: float = MONTE_CARLO_ERROR_CONFIDENCE
+):
+    """How far each endpoint of a Monte Carlo interval can move from its Monte Carlo error
+    alone: ``(low_error, high_error)``, floats (arrays for a vectorised result).
+
+    An endpoint is the replicate of rank ``r = ceil(q B)`` at the level ``q`` of the method.
+    Over reruns with other seeds the fraction of replicates below the true q-quantile is
+    binomial, so the rank that lands on it varies by ``z sqrt(B q (1 - q))`` (``z`` the
+    two-sided normal quantile of ``confidence``): the distribution-free interval for a
+    quantile. For BCa the level itself is estimated: ``z0`` comes from the share ``s`` of
+    replicates below the estimate, whose standard error is ``sqrt(s (1 - s) / B)``, and the
+    band spans the levels at ``z0`` moved by ``z`` such errors. The error of an endpoint is
+    its largest distance to the replicates at the ends of that rank band: zero where the
+    replicates do not change across the band (a discrete statistic far from a jump), one grid
+    step where a rerun can land on the next attainable value. The acceleration is a
+    jackknife of the data and has no Monte Carlo error. Basic intervals reflect percentile
+    endpoints and take their errors swapped.
+    """
+    if interval.path != "monte_carlo":
+        raise ValueError(f"a {interval.path} interval has no Monte Carlo error")
+    confidence = check_level(confidence)
+    replicates = np.atleast_2d(interval.replicates())
+    items, total = replicates.shape
+    z = normal_quantile(0.5 + confidence / 2.0)
+    alpha_half = (1.0 - interval.level) / 2.0
+    estimates = np.atleast_1d(np.asarray(interval.estimate, dtype=np.float64))
+    lows = np.atleast_1d(np.asarray(interval.low, dtype=np.float64))
+    highs = np.atleast_1d(np.asarray(interval.high, dtype=np.float64))
+    bca = interval.method == "bca"
+    acceleration = np.atleast_1d(np.asarray(interval.acceleration if bca else 0.0)) * np.ones(items)
+    errors = np.zeros((items, 2))
+    for item in range(items):
+        ordered = np.sort(replicates[item])
+        if ordered[0] == ordered[-1]:
+            continue
+        level_bands = [(alpha_half, alpha_half), (1.0 - alpha_half, 1.0 - alpha_half)]
+        if bca:
+            below = np.count_nonzero(ordered < estimates[item])
+            equal = np.count_nonzero(ordered == estimates[item])
+            share = min(max((below + 0.5 * equal) / total, 0.5 / total), 1.0 - 0.5 / total)
+            spread = z * math.sqrt(share * (1.0 - share) / total)
+            shares = (max(share - spread, 0.5 / total), min(share + spread, 1.0 - 0.5 / total))
+            level_bands = []
+            for z_alpha in (normal_quantile(alpha_half), -normal_quantile(alpha_half)):
+                levels = [
+                    normal_cdf(bca_adjusted_z(normal_quantile(s), acceleration[item], z_alpha))
+                    for s in shares
+                ]
+                level_bands.append((min(levels), max(levels)))
+        endpoints = (lows[item], highs[item])
+        if interval.method == "basic":
+            # basic = 2 * estimate - (the percentile endpoints, swapped)
+            endpoints = (2.0 * estimates[item] - highs[item], 2.0 * estimates[item] - lows[item])
+        for end, (low_level, high_level) in enumerate(level_bands):
+            first = _grid.rank_of_quantile(total, low_level, 1.0 - low_level)
+            last = _grid.rank_of_quantile(total, high_level, 1.0 - high_level)
+            first = max(
+                1, int(math.floor(first - z * math.sqrt(total * low_level * (1 - low_level))))
+            )
+            last = min(
+                total, int(math.ceil(last + z * math.sqrt(total * high_level * (1 - high_level))))
+            )
+            errors[item, end] = max(
+                abs(endpoints[end] - ordered[first - 1]), abs(ordered[last - 1] - endpoints[end])
+            )
+    if interval.method == "basic":
+        errors = errors[:, ::-1]
+    if np.ndim(interval.low) == 0:
+        return float(errors[0, 0]), float(errors[0, 1])
+    return errors[:, 0].copy(), errors[:, 1].copy()
