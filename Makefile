@@ -24,11 +24,12 @@ BUILD_DIR ?= build
 DATA_DIR ?=
 UV_VERSION := 0.13.9
 
-.PHONY: help env book notebook test lint bench validate check-privacy lock clean distclean
+.PHONY: help env book notebook verify reference test lint bench validate check-privacy lock clean distclean
 
 help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: PARAMS=$(PARAMS) BUILD_DIR=$(BUILD_DIR) DATA_DIR=<raw exports> NB=<notebook>"
+	@echo "             SET='seed=7 n_resamples=20000' (override parameters) PYTHON=<python3.11-3.13>"
 
 env: $(ENV_STAMP) ## create .venv from the lock of the chosen Python (done by every target that needs it)
 
@@ -40,12 +41,21 @@ $(ENV_STAMP): $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
+BUILD_OPTIONS = --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SET),--set $(SET))
+
 book: $(ENV_STAMP) ## execute the notebooks that changed and render the book; prints index.html last
-	$(PY) -m welfare_paradoxes.build --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+	$(PY) -m welfare_paradoxes.build $(BUILD_OPTIONS)
 
 notebook: $(ENV_STAMP) ## rerun one notebook (NB=design) and render the book
 	@test -n "$(NB)" || { echo "usage: make notebook NB=<name of a notebook in notebooks/>"; exit 2; }
-	$(PY) -m welfare_paradoxes.build --params $(PARAMS) --build-dir $(BUILD_DIR) --only $(NB) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+	$(PY) -m welfare_paradoxes.build $(BUILD_OPTIONS) --only $(NB)
+
+verify: $(ENV_STAMP) ## compare a build (BUILD_DIR, NB= for one notebook) with the published results in reference/
+	$(PY) -m welfare_paradoxes.verify --build-dir $(BUILD_DIR) $(if $(NB),--only $(NB))
+
+reference: $(ENV_STAMP) ## rebuild the book as published and make it the reference (after a change made on purpose)
+	$(PY) -m welfare_paradoxes.build --params params/default.yml --build-dir $(BUILD_DIR)/reference
+	$(PY) -m welfare_paradoxes.verify --build-dir $(BUILD_DIR)/reference --write-reference
 
 test: $(ENV_STAMP) ## lint, unit tests, then a quick strict build of the whole book and checks of it
 	$(PY) -m ruff check .

@@ -35,6 +35,12 @@ class Table:
     ``frame`` is what the CSV holds (full-precision numbers). ``shown``, when given, is the
     same table formatted for people (percentages with one decimal, intervals in brackets),
     one row per row of ``frame``; the page shows it instead.
+
+    ``compute`` says how result columns were computed, keyed by a column or a column prefix
+    (``mc_bca`` covers ``mc_bca_low`` and ``mc_bca_high``): ``exact``, ``analytic`` or
+    ``monte_carlo (B = ..., seed ...)``. ``monte_carlo_error``, for the Monte Carlo columns,
+    holds how far each value can move with the seed (``kernels.monte_carlo_error``), one row
+    per row of ``frame``; a rerun is checked against it.
     """
 
     id: str
@@ -45,6 +51,7 @@ class Table:
     note: str = ""
     shown: pl.DataFrame | None = None
     compute: dict[str, str] = field(default_factory=dict)  # how each result column was computed
+    monte_carlo_error: pl.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.shown is not None and self.shown.height != self.frame.height:
@@ -52,6 +59,12 @@ class Table:
                 f"{self.id}: the shown table has {self.shown.height} rows, the data "
                 f"{self.frame.height}"
             )
+        if self.monte_carlo_error is not None:
+            if self.monte_carlo_error.height != self.frame.height:
+                raise ValueError(f"{self.id}: Monte Carlo errors for another number of rows")
+            stray = sorted(set(self.monte_carlo_error.columns) - set(self.frame.columns))
+            if stray:
+                raise ValueError(f"{self.id}: Monte Carlo errors for columns it lacks: {stray}")
         columns = set(self.frame.columns) | set(() if self.shown is None else self.shown.columns)
         unknown = sorted(set(self.labels) - columns)
         if unknown:

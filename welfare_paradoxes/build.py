@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class BuildSettings:
     build_dir: Path
     survey_dir: Path | None
     jobs: int
+    overrides: dict = field(default_factory=dict)  # --set key=value, over the set's values
 
     @property
     def html_dir(self) -> Path:
@@ -134,7 +135,28 @@ def notebook_parameters(settings: BuildSettings, parameter_set: dict, name: str)
     }
     parameters.update(parameter_set["parameters"])
     parameters.update(parameter_set["notebooks"].get(name) or {})
+    unknown = sorted(set(settings.overrides) - set(parameters))
+    if unknown:
+        raise BuildError(
+            f"--set {', '.join(unknown)}: not a parameter of notebook {name} "
+            f"(its parameters: {', '.join(sorted(parameters))})"
+        )
+    parameters.update(settings.overrides)
     return parameters
+
+
+def parse_overrides(assignments: list[str]) -> dict:
+    """``key=value`` pairs from the command line, values read as YAML (7, 2000, text)."""
+    overrides = {}
+    for assignment in assignments:
+        key, separator, value = assignment.partition("=")
+        if not separator or not key.strip():
+            raise BuildError(f"--set {assignment!r}: expected key=value, e.g. seed=7")
+        try:
+            overrides[key.strip()] = yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise BuildError(f"--set {assignment!r}: the value is not valid") from None
+    return overrides
 
 
 def _parameter_path(path: Path) -> str:
@@ -468,6 +490,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="*", help="execute only these notebooks (by name); render all"
     )
     parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override parameters of the executed notebooks (seed=7 n_resamples=20000)",
+    )
+    parser.add_argument(
         "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once"
     )
     arguments = parser.parse_args(argv)
@@ -475,13 +504,14 @@ def main(argv: list[str] | None = None) -> int:
     if survey_dir is not None and not survey_dir.is_dir():
         print(f"error: DATA_DIR {arguments.data_dir} is not a folder", file=sys.stderr)
         return 2
-    settings = BuildSettings(
-        parameter_set=resolve(arguments.params),
-        build_dir=resolve(arguments.build_dir),
-        survey_dir=survey_dir,
-        jobs=arguments.jobs,
-    )
     try:
+        settings = BuildSettings(
+            parameter_set=resolve(arguments.params),
+            build_dir=resolve(arguments.build_dir),
+            survey_dir=survey_dir,
+            jobs=arguments.jobs,
+            overrides=parse_overrides(arguments.set),
+        )
         index = build_book(settings, arguments.only)
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)

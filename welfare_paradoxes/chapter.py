@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from welfare_paradoxes.artifacts import Table, check_spec_id
 from welfare_paradoxes.display import figure_html, provenance_html, table_html
+from welfare_paradoxes.figure_data import plotted_data
 from welfare_paradoxes.hashing import file_sha256
 from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 
@@ -26,6 +27,10 @@ INPUT_FOLDERS = ("data_dir", "survey_dir")
 RECORDS_DIR = "artifacts"
 TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
+#: Beside ``tables/<ID>.csv``: how far each Monte Carlo value can move with the seed.
+MONTE_CARLO_ERROR_SUFFIX = ".monte_carlo_error.csv"
+#: Beside ``figures/<ID>.png``: the data the figure plots.
+FIGURE_DATA_SUFFIX = ".data.csv"
 # Figures are drawn about 8 inches wide at 150 dpi and shown at the width of the text column.
 FIGURE_WIDTH_PX = 760
 # Exported files are published with the pages under the theme's static folder.
@@ -65,7 +70,11 @@ class Chapter:
         path = self.build_dir / TABLES_DIR / f"{table.id}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         table.frame.write_csv(path, line_terminator="\n")
-        self._record(table.id, "table", table.title, [path], table.sources, table.compute)
+        paths = [path]
+        if table.monte_carlo_error is not None:
+            paths.append(path.with_suffix(MONTE_CARLO_ERROR_SUFFIX))
+            table.monte_carlo_error.write_csv(paths[-1], line_terminator="\n")
+        self._record(table.id, "table", table.title, paths, table.sources, table.compute)
         source_line = self._source_line(table.sources, path)
         return HTML(table_html(table, source_line, published_path(path, self.build_dir), columns))
 
@@ -81,13 +90,17 @@ class Chapter:
         figure,
         sources: tuple[Path, ...],
         description: str = "",
+        monte_carlo_error: float = 0.0,
     ) -> HTML:
         """Write a matplotlib figure to ``figures/<ID>.png`` and ``.svg``, record it, and return
         the PNG for the page (so the page shows exactly the exported image) with its id and
         title as caption, links to both files, and ``description`` (what it shows) as alt text.
 
         Metadata that would change between runs (creation date, software version, random SVG
-        ids) is left out, so the same figure gives the same bytes.
+        ids) is left out, so the same figure gives the same bytes. What the figure plots is
+        written beside it (``figures/<ID>.data.csv``, see ``figure_data``): a rerun is checked
+        through it, each plotted number within ``monte_carlo_error`` (the largest Monte Carlo
+        error of what it plots; 0 for a figure of exact values).
         """
         check_spec_id(artifact_id)
         folder = self.build_dir / FIGURES_DIR
@@ -96,7 +109,16 @@ class Chapter:
         with matplotlib.rc_context({"svg.hashsalt": artifact_id, "svg.fonttype": "path"}):
             figure.savefig(png, dpi=150, bbox_inches="tight", metadata={"Software": None})
             figure.savefig(svg, bbox_inches="tight", metadata={"Date": None, "Creator": None})
-        self._record(artifact_id, "figure", title, [png, svg], sources)
+        plotted = folder / f"{artifact_id}{FIGURE_DATA_SUFFIX}"
+        plotted_data(figure).write_csv(plotted, line_terminator="\n")
+        self._record(
+            artifact_id,
+            "figure",
+            title,
+            [png, svg, plotted],
+            sources,
+            monte_carlo_error=float(monte_carlo_error),
+        )
         alt = f"Figure {artifact_id}: {title}." + (f" {description}" if description else "")
         downloads = tuple(
             (path.suffix[1:].upper(), published_path(path, self.build_dir)) for path in (png, svg)
@@ -149,7 +171,9 @@ class Chapter:
         written = exported.relative_to(self.build_dir).as_posix()
         return f"Source: {read}. Exported as {written}."
 
-    def _record(self, artifact_id, kind, title, paths, sources, compute=None) -> None:
+    def _record(
+        self, artifact_id, kind, title, paths, sources, compute=None, monte_carlo_error=0.0
+    ) -> None:
         data_files = {}
         for source in sources:
             digest = file_sha256(source)
@@ -169,5 +193,7 @@ class Chapter:
         }
         if compute:
             record["compute"] = dict(sorted(compute.items()))
+        if monte_carlo_error:
+            record["monte_carlo_error"] = monte_carlo_error
         target = self._records_dir / f"{artifact_id}.json"
         target.write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

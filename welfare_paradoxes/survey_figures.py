@@ -14,6 +14,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from welfare_paradoxes.figure_data import SOURCE_LINE
 from welfare_paradoxes.survey_statistics import INTERVAL_METHODS
 
 # One colour per interval family, a darker and a lighter shade within a family.
@@ -103,6 +104,7 @@ def _source(footer, text: str) -> None:
         color="#555555",
         ha="left",
         va="bottom",
+        gid=SOURCE_LINE,
     )
 
 

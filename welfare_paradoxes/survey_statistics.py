@@ -106,8 +106,9 @@ def proportion_intervals(
 
 def computed_intervals(
     data: SurveyData, items: list[Item], n_resamples: int, seed: int, level: float = LEVEL
-) -> tuple[pl.DataFrame, dict[str, str]]:
-    """``proportion_intervals`` and, per method, how the kernels computed it (for the manifest).
+) -> tuple[pl.DataFrame, dict[str, str], pl.DataFrame]:
+    """``proportion_intervals``; per method, how the kernels computed it (for the manifest);
+    and the Monte Carlo error of every Monte Carlo endpoint (``kernels.monte_carlo_error``).
 
     The Monte Carlo intervals resample the respondents jointly across the items (one draw of
     respondents serves every item), from the 0/1 answers in the data; their marginal
@@ -133,6 +134,7 @@ def computed_intervals(
         "share": k / n,
     }
     compute: dict[str, str] = {}
+    errors: dict[str, np.ndarray] = {}
     for method in INTERVAL_METHODS:
         if method.family == "exact bootstrap":
             interval = kernels.proportion_ci(k, n, method=method.kernel_method, level=level)
@@ -150,6 +152,9 @@ def computed_intervals(
         low, high = interval
         columns[f"{method.key}_low"] = np.broadcast_to(np.asarray(low, dtype=float), k.shape)
         columns[f"{method.key}_high"] = np.broadcast_to(np.asarray(high, dtype=float), k.shape)
+        if interval.path == "monte_carlo":
+            low_error, high_error = kernels.monte_carlo_error(interval)
+            errors[f"{method.key}_low"], errors[f"{method.key}_high"] = low_error, high_error
         compute[method.key] = interval.path + (
             f" (B = {interval.n_resamples}, seed {interval.seed})" if interval.n_resamples else ""
         )
@@ -161,7 +166,14 @@ def computed_intervals(
         int(kk) == item.reported_k and int(nn) == item.reported_n
         for kk, nn, item in zip(k, n, items, strict=True)
     ]
-    return pl.DataFrame(columns), compute
+    return pl.DataFrame(columns), compute, pl.DataFrame(errors)
+
+
+def largest_monte_carlo_error(*errors: pl.DataFrame) -> float:
+    """The largest Monte Carlo error in frames of errors (0 when there are none)."""
+    return max(
+        (float(frame.max_horizontal().max() or 0.0) for frame in errors if frame.width), default=0.0
+    )
 
 
 def count_check_status(data: SurveyData) -> str:
@@ -186,7 +198,7 @@ def proportions_table(
     note: str = "",
 ) -> Table:
     """A proportions table (T05, T06, T07) with its formatted page version."""
-    frame, compute = computed_intervals(data, items, n_resamples, seed)
+    frame, compute, errors = computed_intervals(data, items, n_resamples, seed)
     shown = frame.select(
         pl.col("label"),
         pl.format("{}/{}", "k", "n").alias("count"),
@@ -218,6 +230,7 @@ def proportions_table(
         labels=labels,
         note=f"{note} {method_note}".strip(),
         compute=compute,
+        monte_carlo_error=errors,
     )
 
 

@@ -9,6 +9,7 @@ import polars as pl
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from welfare_paradoxes.figure_data import SOURCE_LINE
 from welfare_paradoxes.qualitative.matrices import (
     code_cooccurrence,
     code_group_matrix,
@@ -48,7 +49,9 @@ def _edge_points(start: tuple[float, float], end: tuple[float, float]):
 
 
 def _source_line(figure: Figure, text: str) -> None:
-    figure.text(0.01, 0.01, text, fontsize=8.5, color=SOURCE_COLOUR, ha="left", va="bottom")
+    figure.text(
+        0.01, 0.01, text, fontsize=8.5, color=SOURCE_COLOUR, ha="left", va="bottom", gid=SOURCE_LINE
+    )
 
 
 def pathway_figure(stages: pl.DataFrame, transitions: pl.DataFrame, mentions: pl.DataFrame):
