@@ -310,3 +310,18 @@ def test_characters_outside_the_bmp_count_as_code_points_or_utf16(register, expo
     # Positions that fit neither count are refused under the standard's.
     with pytest.raises(refi.ExchangeError, match=r"\(counted as code points\)"):
         refi.read_qdpx(_with_source(exported, tmp_path, source, lambda p: p + 7), register)
+
+
+def test_the_build_records_both_exchange_files_in_the_manifest(register, tmp_path):
+    from welfare_paradoxes import manifest
+    from welfare_paradoxes.chapter import Chapter
+
+    chapter = Chapter("qualitative", parameters={"build_dir": str(tmp_path), "data_dir": "data"})
+    shown = refi.export_for_qda(chapter, register, DATA_DIR)
+    assert "_static/qda/excerpt_register.qdpx" in shown.data
+    built = manifest.build_manifest(tmp_path, "params/quick.yml")
+    files = {a["id"]: [f["path"] for f in a["files"]] for a in built["artifacts"]}
+    assert files == {
+        "X01": ["qda/excerpt_register.qdpx"],
+        "X02": ["qda/excerpt_register_codebook.qdc"],
+    }

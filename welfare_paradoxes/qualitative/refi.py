@@ -741,5 +741,38 @@ def write_coding_sheet(codings: Codings, path: str | Path) -> Path:
 
 def export_paths(build_dir: str | Path) -> tuple[Path, Path]:
     """Where the build writes the project and the codebook."""
-    folder = Path(build_dir) / "qda"
+    from welfare_paradoxes.chapter import EXCHANGE_DIR
+
+    folder = Path(build_dir) / EXCHANGE_DIR
     return folder / "excerpt_register.qdpx", folder / "excerpt_register_codebook.qdc"
+
+
+def export_for_qda(chapter, register: ExcerptRegister, data_dir: str | Path = DATA_DIR):
+    """Write the project (X01) and the codebook (X02) into the chapter's build folder, record
+    both in the manifest, and return the page's download lines."""
+    from IPython.display import HTML
+
+    from welfare_paradoxes.qualitative.register import CODES_FILE
+
+    project, codebook = export_paths(chapter.build_dir)
+    write_qdpx(register, project, data_dir)
+    write_codebook(register, codebook)
+    shown = [
+        chapter.export_files(
+            "X01",
+            "exchange file",
+            "REFI-QDA project of the excerpt register",
+            [project],
+            register.sources,
+            "The thesis text with every quote selected and coded (.qdpx, REFI-QDA 1.0).",
+        ),
+        chapter.export_files(
+            "X02",
+            "exchange file",
+            "REFI-QDA codebook of the coding scheme",
+            [codebook],
+            (Path(data_dir) / CODES_FILE,),
+            "The seven theory families and their codes with descriptions (.qdc).",
+        ),
+    ]
+    return HTML("\n".join(item.data for item in shown))
