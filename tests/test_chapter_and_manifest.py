@@ -122,6 +122,7 @@ def test_registry_lists_every_spec_id_once():
         [f"T{i:02d}" for i in range(1, 15)]
         + [f"F{i:02d}" for i in range(1, 9)]
         + ["J01", "J02", "J03"]
+        + ["X01", "X02"]
     )
     assert sorted(registry["id"].to_list()) == sorted(expected)
     assert set(registry["status"]) <= {"implemented", "planned"}

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polars as pl
 
-_SPEC_ID = re.compile(r"[TFJ]\d{2}")
+_SPEC_ID = re.compile(r"[TFJX]\d{2}")
 
 
 def is_spec_id(artifact_id: str) -> bool:
-    """True for ids of the book's specification (T01, F03, J02)."""
+    """True for ids of the book's specification (T01, F03, J02) and its exchange files (X01)."""
     return _SPEC_ID.fullmatch(artifact_id) is not None
 
 
@@ -20,7 +20,7 @@ def check_spec_id(artifact_id: str) -> str:
     """Return ``artifact_id`` if it has the SPEC form (T01, F03, J02), else raise ValueError."""
     if not is_spec_id(artifact_id):
         raise ValueError(
-            f"artifact id {artifact_id!r} is not a SPEC id (a letter T, F or J and two digits)"
+            f"artifact id {artifact_id!r} is not a SPEC id (a letter T, F, J or X and two digits)"
         )
     return artifact_id
 

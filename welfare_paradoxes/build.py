@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from welfare_paradoxes import privacy
-from welfare_paradoxes.chapter import FIGURES_DIR, TABLES_DIR, published_path
+from welfare_paradoxes.chapter import EXCHANGE_DIR, FIGURES_DIR, TABLES_DIR, published_path
 from welfare_paradoxes.hashing import file_sha256, files_sha256, text_sha256, tree_files
 from welfare_paradoxes.manifest import MANIFEST_NAME, write_manifest
 from welfare_paradoxes.paths import (
@@ -338,7 +338,7 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
                 "remove the placeholder page when its chapter becomes a notebook"
             )
         wanted[page] = job.executed
-    for folder in (TABLES_DIR, FIGURES_DIR):
+    for folder in (TABLES_DIR, FIGURES_DIR, EXCHANGE_DIR):
         for exported in (
             tree_files(settings.build_dir / folder)
             if (settings.build_dir / folder).is_dir()

@@ -8,6 +8,7 @@ the records into ``manifest.json``.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import shutil
@@ -31,6 +32,8 @@ FIGURES_DIR = "figures"
 MONTE_CARLO_ERROR_SUFFIX = ".monte_carlo_error.csv"
 #: Beside ``figures/<ID>.png``: the data the figure plots.
 FIGURE_DATA_SUFFIX = ".data.csv"
+# Files for other programs (the REFI-QDA project and codebook of the register).
+EXCHANGE_DIR = "qda"
 # Figures are drawn about 8 inches wide at 150 dpi and shown at the width of the text column.
 FIGURE_WIDTH_PX = 760
 # Exported files are published with the pages under the theme's static folder.
@@ -125,6 +128,34 @@ class Chapter:
         )
         return HTML(
             figure_html(png.read_bytes(), alt, FIGURE_WIDTH_PX, artifact_id, title, downloads)
+        )
+
+    def export_files(
+        self,
+        artifact_id: str,
+        kind: str,
+        title: str,
+        paths: list[Path],
+        sources: tuple[Path, ...],
+        description: str = "",
+    ) -> HTML:
+        """Record files a package function has already written under the build folder (an
+        exchange file for other programs) as artifact ``artifact_id``, and return a line for
+        the page with their id, title, download links and ``description``."""
+        check_spec_id(artifact_id)
+        for path in paths:
+            if not Path(path).is_file() or self.build_dir not in Path(path).parents:
+                raise ValueError(f"{path} is not a file under the build folder")
+        self._record(artifact_id, kind, title, [Path(path) for path in paths], sources)
+        links = ", ".join(
+            f'<a href="{html.escape(published_path(Path(path), self.build_dir))}" download>'
+            f"{html.escape(Path(path).name)}</a>"
+            for path in paths
+        )
+        text = f" {html.escape(description)}" if description else ""
+        return HTML(
+            f'<p class="exported-file"><strong>{html.escape(artifact_id)}.</strong> '
+            f"{html.escape(title)}: {links}.{text}</p>"
         )
 
     def show_figure(self, figure, description: str) -> HTML:

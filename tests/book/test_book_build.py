@@ -109,6 +109,7 @@ def test_two_builds_give_identical_tables_figures_and_manifest(builds):
     first, second = CHECK_DIR / "first", CHECK_DIR / "second"
     _same_files(first, second, "tables")
     _same_files(first, second, "figures")
+    _same_files(first, second, "qda")
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
 
 
