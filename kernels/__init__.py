@@ -13,6 +13,10 @@ Monte Carlo for everything else:
 
 And :func:`coverage`, the exact coverage of an interval method for a binomial proportion.
 
+Intercoder agreement (:mod:`kernels.agreement`): :func:`krippendorff_alpha`,
+:func:`agreement_ci` (units or Hayes & Krippendorff bootstrap), :func:`cohen_kappa`,
+:func:`kappa_ci` and :func:`code_agreement` (every code of a multi-label coding at once).
+
 Every result is a :class:`ConfidenceInterval` that unpacks as ``(low, high)`` and records
 how it was computed (``path``, ``backend``, ``n_threads``, ``seed``).
 
@@ -29,7 +33,18 @@ from .results import ConfidenceInterval, CoverageResult, ResamplingDistribution
 
 #: Imported on first use (PEP 562): the Monte Carlo module and its kernels are not needed by
 #: the exact intervals, and leaving them out shortens the start-up.
-_LAZY = {"STATISTICS": "montecarlo", "bootstrap_ci": "montecarlo", "backend_for": "montecarlo"}
+_LAZY = {
+    "STATISTICS": "montecarlo",
+    "bootstrap_ci": "montecarlo",
+    "backend_for": "montecarlo",
+    "AgreementInterval": "agreement",
+    "CodeAgreement": "agreement",
+    "agreement_ci": "agreement",
+    "code_agreement": "agreement",
+    "cohen_kappa": "agreement",
+    "kappa_ci": "agreement",
+    "krippendorff_alpha": "agreement",
+}
 
 
 def __getattr__(name):
@@ -48,17 +63,24 @@ def __dir__():
 
 __all__ = [
     "ANALYTIC_METHODS",
+    "AgreementInterval",
+    "CodeAgreement",
     "COVERAGE_METHODS",
     "STATISTICS",
     "ConfidenceInterval",
     "CoverageResult",
     "ResamplingDistribution",
+    "agreement_ci",
     "analytic_ci",
     "backend_for",
     "bootstrap_ci",
+    "code_agreement",
+    "cohen_kappa",
     "coverage",
     "difference_ci",
     "get_num_threads",
+    "kappa_ci",
+    "krippendorff_alpha",
     "mean_ci",
     "proportion_ci",
     "runtime",
