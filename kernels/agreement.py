@@ -85,8 +85,6 @@ class AgreementInterval(ConfidenceInterval):
         self.draws = draws
 
     def as_dict(self) -> dict:
-        result = super().as_dict()
-
         def plain(value):
             if isinstance(value, np.ndarray):
                 return value.tolist()
@@ -94,6 +92,11 @@ class AgreementInterval(ConfidenceInterval):
                 return value.item()
             return value
 
+        result = {
+            name: plain(getattr(self, name))
+            for name in ConfidenceInterval.__slots__
+            if not name.startswith("_")
+        }
         result.update(
             metric=self.metric,
             below={str(key): plain(value) for key, value in self.below.items()},
