@@ -61,58 +61,59 @@ def _delta(metric, c, k, values, cumulative, marginals):
 
 
 @njit(cache=True)
-def _alpha_weighted(codes, values, n_values, metric, weights, marginals, cumulative):
-    """Alpha of one item (``codes`` units x coders) with unit weights; NaN where the expected
-    disagreement is zero (one value only among the pairable values) or nothing is pairable.
+def _alpha_weighted(
+    codes, counts, unit_observed, values, n_values, metric, weights, marginals, cumulative
+):
+    """Alpha of one item with unit weights; NaN where the expected disagreement is zero (one
+    value only among the pairable values) or nothing is pairable.
 
-    alpha = 1 - (n - 1) sum_ck o_ck delta_ck / sum_ck n_c n_k delta_ck (Krippendorff 2011).
+    ``counts[unit, c]`` is how many coders gave the unit value c (zero rows for units with
+    fewer than two values); ``unit_observed[unit]`` the unit's ordered pairs' delta^2 over
+    ``m_u - 1`` (fixed metrics; the ordinal deltas depend on the marginals and are summed
+    here from ``codes``, units x coders). alpha = 1 - (n - 1) sum_ck o_ck delta_ck /
+    sum_ck n_c n_k delta_ck (Krippendorff 2011).
     """
     units, coders = codes.shape
     for c in range(n_values):
         marginals[c] = 0.0
     n = 0.0
-    for u in range(units):
-        w = weights[u]
-        if w == 0.0:
-            continue
-        m = 0
-        for i in range(coders):
-            if codes[u, i] >= 0:
-                m += 1
-        if m < 2:
-            continue
-        for i in range(coders):
-            c = codes[u, i]
-            if c >= 0:
-                marginals[c] += w
-        n += w * m
-    if n < 2.0:
-        return np.nan
-    cumulative[0] = 0.0
-    for c in range(n_values):
-        cumulative[c + 1] = cumulative[c] + marginals[c]
-    # observed: sum over units of the ordered pairs' deltas / (m_u - 1)
     observed = 0.0
     for u in range(units):
         w = weights[u]
         if w == 0.0:
             continue
-        m = 0
-        for i in range(coders):
-            if codes[u, i] >= 0:
-                m += 1
-        if m < 2:
-            continue
-        unit_sum = 0.0
-        for i in range(coders):
-            c = codes[u, i]
-            if c < 0:
+        observed += w * unit_observed[u]
+        for c in range(n_values):
+            marginals[c] += w * counts[u, c]
+    for c in range(n_values):
+        n += marginals[c]
+    if n < 2.0:
+        return np.nan
+    cumulative[0] = 0.0
+    for c in range(n_values):
+        cumulative[c + 1] = cumulative[c] + marginals[c]
+    if metric == ORDINAL:
+        observed = 0.0
+        for u in range(units):
+            w = weights[u]
+            if w == 0.0:
                 continue
-            for j in range(i + 1, coders):
-                k = codes[u, j]
-                if k >= 0:
-                    unit_sum += _delta(metric, c, k, values, cumulative, marginals)
-        observed += w * 2.0 * unit_sum / (m - 1)
+            m = 0
+            for i in range(coders):
+                if codes[u, i] >= 0:
+                    m += 1
+            if m < 2:
+                continue
+            unit_sum = 0.0
+            for i in range(coders):
+                c = codes[u, i]
+                if c < 0:
+                    continue
+                for j in range(i + 1, coders):
+                    k = codes[u, j]
+                    if k >= 0:
+                        unit_sum += _delta(metric, c, k, values, cumulative, marginals)
+            observed += w * 2.0 * unit_sum / (m - 1)
     expected = 0.0
     if metric == NOMINAL:
         squares = 0.0
@@ -173,7 +174,19 @@ def _kappa_weighted(codes, n_values, weights, table):
 
 @njit(**_KERNEL)
 def coefficients(
-    key, codes, values, n_values, metric, with_kappa, narrow, b_start, b_stop, alphas, kappas
+    key,
+    codes,
+    counts,
+    unit_observed,
+    values,
+    n_values,
+    metric,
+    with_kappa,
+    narrow,
+    b_start,
+    b_stop,
+    alphas,
+    kappas,
 ):
     """Alpha (and kappa, when ``with_kappa``) of every item, for the estimate or for the
     replicates ``b_start <= b < b_stop`` of the units bootstrap.
@@ -208,7 +221,15 @@ def coefficients(
                 weights[row[j]] += 1.0
         for item in range(items):
             alphas[item, b] = _alpha_weighted(
-                codes[item], values[item], n_values[item], metric, weights, marginals, cumulative
+                codes[item],
+                counts[item],
+                unit_observed[item],
+                values[item],
+                n_values[item],
+                metric,
+                weights,
+                marginals,
+                cumulative,
             )
             if with_kappa:
                 kappas[item, b] = _kappa_weighted(codes[item], n_values[item], weights, table)

@@ -32,6 +32,7 @@ intervals are bit-identical for every thread count (see :mod:`kernels._threads`)
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ class _Prepared:
     values: np.ndarray  # items x width, each item's distinct values (increasing), padded
     n_values: np.ndarray  # items, int64
     coders: int
+    counts: np.ndarray  # items x units x width: coders per value (0 for unpairable units)
+    unit_observed: np.ndarray  # items x units: ordered pairs' delta^2 / (m_u - 1)
 
 
 def _check_metric(metric) -> tuple[str, int]:
@@ -184,7 +187,39 @@ def _prepare(array: np.ndarray, metric_code: int) -> _Prepared:
         mask = present[item].T
         codes[item][mask] = np.searchsorted(item_values, array[item].T[mask])
     n_values = np.array([values.size for values in distinct], dtype=np.int64)
-    return _Prepared(codes, values, n_values, coders)
+    counts = np.zeros((items, units, width))
+    unit_observed = np.zeros((items, units))
+    unit_index = np.arange(units)
+    for item in range(items):
+        for coder in range(coders):
+            column = codes[item, :, coder]
+            coded = column >= 0
+            np.add.at(counts[item], (unit_index[coded], column[coded]), 1.0)
+        m = counts[item].sum(axis=1)
+        counts[item][m < 2] = 0.0
+        if metric_code == _k.ORDINAL:
+            continue  # the ordinal deltas depend on the (resampled) marginals
+        item_values = values[item]
+        for first, second in itertools.combinations(range(coders), 2):
+            a, b = codes[item, :, first], codes[item, :, second]
+            both = (a >= 0) & (b >= 0)
+            unit_observed[item, both] += 2.0 * _pair_delta(
+                metric_code, item_values[a[both]], item_values[b[both]]
+            )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            unit_observed[item] = np.where(m >= 2, unit_observed[item] / (m - 1), 0.0)
+    return _Prepared(codes, values, n_values, coders, counts, unit_observed)
+
+
+def _pair_delta(metric_code: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """delta^2 of value pairs at a fixed (not ordinal) metric."""
+    if metric_code == _k.NOMINAL:
+        return (a != b).astype(np.float64)
+    if metric_code == _k.INTERVAL:
+        return (a - b) ** 2
+    total = a + b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, ((a - b) / total) ** 2, 0.0)
 
 
 def _estimates(prepared: _Prepared, metric_code: int, with_kappa: bool):
@@ -195,6 +230,8 @@ def _estimates(prepared: _Prepared, metric_code: int, with_kappa: bool):
     _k.coefficients(
         _ESTIMATE_KEY,
         prepared.codes,
+        prepared.counts,
+        prepared.unit_observed,
         prepared.values,
         prepared.n_values,
         metric_code,
@@ -496,6 +533,8 @@ def _units_interval(
         _k.coefficients(
             key,
             prepared.codes,
+            prepared.counts,
+            prepared.unit_observed,
             prepared.values,
             prepared.n_values,
             code,
