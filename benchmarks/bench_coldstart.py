@@ -42,12 +42,17 @@ first("bootstrap_ci, two-sample continuous", lambda: kernels.bootstrap_ci(
     (rng.gamma(2.0, size=39), rng.gamma(2.5, size=25)), "mean_difference", seed=1))
 first("bootstrap_ci, two-sample binary", lambda: kernels.bootstrap_ci(
     (binary, np.r_[np.ones(12), np.zeros(13)]), "proportion_difference", seed=1))
+coded = (rng.random((3, 69)) < 0.35).astype(float)
+coded[1, :5] = np.nan
+first("krippendorff_alpha", lambda: kernels.krippendorff_alpha(coded))
+first("agreement_ci, units bootstrap", lambda: kernels.agreement_ci(coded, seed=1))
+first("agreement_ci, Hayes bootstrap", lambda: kernels.agreement_ci(coded, method="hayes", seed=1))
 
 from numba.core.registry import CPUDispatcher
-from kernels import _exact_kernels, _resampling
+from kernels import _agreement_kernels, _exact_kernels, _random, _resampling
 compiled = {
     f"{module.__name__.split('.')[-1]}.{name}": len(value.signatures)
-    for module in (_resampling, _exact_kernels)
+    for module in (_resampling, _exact_kernels, _agreement_kernels, _random)
     for name, value in vars(module).items()
     if isinstance(value, CPUDispatcher) and value.signatures
 }
@@ -63,6 +68,10 @@ stats.bootstrap((np.r_[np.ones(26), np.zeros(13)],), np.mean, n_resamples=100_00
                 method="BCa", rng=np.random.default_rng(1))
 print(time.perf_counter() - start)
 """
+
+
+def _is_agreement(name: str) -> bool:
+    return name.startswith(("krippendorff_alpha", "agreement_ci"))
 
 
 def _run(script: str, environment: dict) -> str:
@@ -92,6 +101,11 @@ def run() -> dict:
     for name, values in per_call.items():
         rows.append(summary(f"cold: {name}", values, "s", 1))
     rows.append(summary("cold: import and all first calls", totals, "s", 1))
+    agreement = [
+        sum(seconds for name, seconds in zip(per_call, run, strict=True) if _is_agreement(name))
+        for run in zip(*per_call.values(), strict=True)
+    ]
+    rows.append(summary("cold: of which the agreement kernels' first calls", agreement, "s", 1))
     scipy_first = [float(_run(SCIPY_SCRIPT, dict(os.environ))) for _ in range(RUNS)]
     rows.append(summary("scipy.stats.bootstrap: import and first BCa call", scipy_first, "s", 1))
     specializations = sum(compiled.values())
@@ -109,7 +123,9 @@ def run() -> dict:
     note = (
         "Each run is a fresh interpreter with an empty NUMBA_CACHE_DIR: import kernels, then "
         "the first exact proportion, the first Monte Carlo BCa intervals (B = 100,000) of a "
-        "binary item, a continuous sample and two two-sample differences. Compiled: "
+        "binary item, a continuous sample and two two-sample differences, then Krippendorff's "
+        "alpha and its units and Hayes bootstrap intervals (B = 10,000) of register-sized "
+        "coding (69 units, 3 coders). Compiled: "
         + ", ".join(f"{name} ({count})" for name, count in sorted(compiled.items()))
         + "."
     )

@@ -14,6 +14,10 @@ with the seed):
 
 And :func:`coverage`, the exact coverage of an interval method for a binomial proportion.
 
+Intercoder agreement (:mod:`kernels.agreement`): :func:`krippendorff_alpha`,
+:func:`agreement_ci` (units or Hayes & Krippendorff bootstrap), :func:`cohen_kappa`,
+:func:`kappa_ci` and :func:`code_agreement` (every code of a multi-label coding at once).
+
 Every result is a :class:`ConfidenceInterval` that unpacks as ``(low, high)`` and records
 how it was computed (``path``, ``backend``, ``n_threads``, ``seed``).
 
@@ -35,6 +39,13 @@ _LAZY = {
     "bootstrap_ci": "montecarlo",
     "backend_for": "montecarlo",
     "monte_carlo_error": "montecarlo",
+    "AgreementInterval": "agreement",
+    "CodeAgreement": "agreement",
+    "agreement_ci": "agreement",
+    "code_agreement": "agreement",
+    "cohen_kappa": "agreement",
+    "kappa_ci": "agreement",
+    "krippendorff_alpha": "agreement",
 }
 
 
@@ -54,17 +65,24 @@ def __dir__():
 
 __all__ = [
     "ANALYTIC_METHODS",
+    "AgreementInterval",
+    "CodeAgreement",
     "COVERAGE_METHODS",
     "STATISTICS",
     "ConfidenceInterval",
     "CoverageResult",
     "ResamplingDistribution",
+    "agreement_ci",
     "analytic_ci",
     "backend_for",
     "bootstrap_ci",
+    "code_agreement",
+    "cohen_kappa",
     "coverage",
     "difference_ci",
     "get_num_threads",
+    "kappa_ci",
+    "krippendorff_alpha",
     "mean_ci",
     "monte_carlo_error",
     "proportion_ci",
