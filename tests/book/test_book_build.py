@@ -1,7 +1,8 @@
 """Build the whole book (quick parameters) and check what it produced.
 
 Two builds into separate folders must give the same tables and manifest bytes; an unchanged
-rerun must execute and render nothing; a failing cell must be named and leave no book behind.
+rerun must execute and render nothing; a failing cell must be named and leave no book behind;
+`make verify` must pass the build against the published reference and name a hand-edited cell.
 """
 
 import csv
@@ -240,3 +241,55 @@ def test_an_undeclared_folder_of_exports_is_refused_by_name(builds, tmp_path, ra
     assert "notebooks/citizen_survey.md: cell" in result.stderr
     assert "citizens.csv" in result.stderr and "'status: raw'" in result.stderr
     assert not (build_dir / "_build" / "html").exists()
+
+
+# `make verify` on real builds: a fresh quick build agrees with the published reference, a
+# hand-edited cell is named, and one notebook rerun with another seed and B passes.
+
+
+def verify(build_dir, *extra):
+    return subprocess.run(
+        [sys.executable, "-m", "welfare_paradoxes.verify", "--build-dir", str(build_dir), *extra],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_fresh_build_agrees_with_the_published_results(builds):
+    result = verify(CHECK_DIR / "first")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS" in result.stdout
+    # quick parameters: the Monte Carlo resamples differ from the published B, and say so
+    assert "parameter n_resamples: reference 100000, build 2000" in result.stdout
+    assert (CHECK_DIR / "first" / "verify" / "certificate.html").is_file()
+
+
+def test_a_hand_edited_cell_is_named_with_both_values(builds, tmp_path):
+    edited = tmp_path / "edited"
+    shutil.copytree(CHECK_DIR / "first", edited)
+    table = edited / "tables" / "T05.csv"
+    lines = table.read_text().splitlines()
+    header, first = lines[0].split(","), lines[1].split(",")
+    column = header.index("wilson_low")
+    original = first[column]
+    first[column] = "0.5"
+    lines[1] = ",".join(first)
+    table.write_text("\n".join(lines) + "\n")
+    result = verify(edited)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "T05  differs" in result.stdout
+    assert f"row 1, column wilson_low: reference '{original}', build '0.5' (exact)" in result.stdout
+    assert "FAIL" in result.stdout
+
+
+def test_one_notebook_rerun_with_another_seed_and_b_passes(builds, tmp_path):
+    rerun = tmp_path / "rerun"
+    shutil.copytree(CHECK_DIR / "first", rerun)
+    result = run_build(rerun, "--only", "citizen_survey", "--set", "seed=99", "n_resamples=3000")
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = verify(rerun, "--only", "citizen_survey")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "citizen_survey: parameter seed: reference 2025, build 99" in result.stdout
+    assert "T05" in result.stdout and "frontline" not in result.stdout
