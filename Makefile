@@ -44,18 +44,18 @@ $(ENV_STAMP): $(LOCK)
 BUILD_OPTIONS = --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SET),--set $(SET))
 
 book: $(ENV_STAMP) ## execute the notebooks that changed and render the book; prints index.html last
-	$(PY) -m welfare_paradoxes.build $(BUILD_OPTIONS)
+	$(PY) -m welfare_paradoxes.engine.build $(BUILD_OPTIONS)
 
 notebook: $(ENV_STAMP) ## rerun one notebook (NB=design) and render the book
 	@test -n "$(NB)" || { echo "usage: make notebook NB=<name of a notebook in notebooks/>"; exit 2; }
-	$(PY) -m welfare_paradoxes.build $(BUILD_OPTIONS) --only $(NB)
+	$(PY) -m welfare_paradoxes.engine.build $(BUILD_OPTIONS) --only $(NB)
 
 verify: $(ENV_STAMP) ## compare a build (BUILD_DIR, NB= for one notebook) with the published results in reference/
-	$(PY) -m welfare_paradoxes.verify --build-dir $(BUILD_DIR) $(if $(NB),--only $(NB))
+	$(PY) -m welfare_paradoxes.engine.verify --build-dir $(BUILD_DIR) $(if $(NB),--only $(NB))
 
 reference: $(ENV_STAMP) ## rebuild the book as published and make it the reference (after a change made on purpose)
-	$(PY) -m welfare_paradoxes.build --params params/default.yml --build-dir $(BUILD_DIR)/reference
-	$(PY) -m welfare_paradoxes.verify --build-dir $(BUILD_DIR)/reference --write-reference
+	$(PY) -m welfare_paradoxes.engine.build --params params/default.yml --build-dir $(BUILD_DIR)/reference
+	$(PY) -m welfare_paradoxes.engine.verify --build-dir $(BUILD_DIR)/reference --write-reference
 
 test: $(ENV_STAMP) ## lint, unit tests, then a quick strict build of the whole book and checks of it
 	$(PY) -m ruff check .
@@ -73,7 +73,7 @@ validate: $(ENV_STAMP) ## check a survey export: make validate DATA=path SURVEY=
 	$(PY) -m welfare_paradoxes.survey.validate --survey $(SURVEY) $(if $(MAPPING),--mapping $(MAPPING)) $(DATA)
 
 check-privacy: $(ENV_STAMP) ## scan built pages, tables and notebooks for e-mail addresses and phone numbers
-	$(PY) -m welfare_paradoxes.privacy $(or $(DIR),$(BUILD_DIR))
+	$(PY) -m welfare_paradoxes.engine.privacy $(or $(DIR),$(BUILD_DIR))
 
 # An interpreter with no lock: say which are supported instead of "no rule to make target".
 locks/python%.txt:

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from welfare_paradoxes import design
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.thesis import load_thesis, parse_line_ranges
 
 
@@ -124,7 +124,7 @@ def test_a_non_integer_age_names_the_file_and_the_column(tmp_path):
 
 
 def test_the_data_reader_names_the_file_for_every_failure(tmp_path):
-    from welfare_paradoxes.datafiles import read_text_csv
+    from welfare_paradoxes.engine.datafiles import read_text_csv
 
     with pytest.raises(FileNotFoundError, match=r"nope.csv: file not found"):
         read_text_csv(tmp_path / "nope.csv")

@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from welfare_paradoxes.paths import LOCK_FILE, LOCKS_DIR, REPO_ROOT
+from welfare_paradoxes.engine.paths import LOCK_FILE, LOCKS_DIR, REPO_ROOT
 
 PROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)\s*(?:#\s*via\s+(.*))?$")
@@ -153,7 +153,7 @@ def test_quick_build_on_another_supported_python(interpreter, tmp_path):
         [
             python,
             "-m",
-            "welfare_paradoxes.build",
+            "welfare_paradoxes.engine.build",
             "--params",
             "params/quick.yml",
             "--build-dir",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.thesis import BILAG_CONTENTS, bilag_citations, load_thesis
 
 INFORMANTS_FILE = Path("interviews") / "informants.csv"

@@ -28,10 +28,10 @@ import matplotlib.ticker
 import polars as pl
 from matplotlib.figure import Figure
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.display import format_cell
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.display import format_cell
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.thesis import THESIS_FILE
 
 TAX_FILE = Path("economics") / "tax_parameters.csv"

@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 import kernels
-from welfare_paradoxes.survey_statistics import COVERAGE_GRID, COVERAGE_LABELS, COVERAGE_METHODS
+from welfare_paradoxes.survey.statistics import COVERAGE_GRID, COVERAGE_LABELS, COVERAGE_METHODS
 
 FONT_SIZE = 9
 COLOURS = {

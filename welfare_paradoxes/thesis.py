@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 
 THESIS_FILE = Path("thesis") / "thesis.txt"
 

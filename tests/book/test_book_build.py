@@ -16,8 +16,8 @@ import sys
 import pytest
 import yaml
 
-from welfare_paradoxes.manifest import implemented_ids
-from welfare_paradoxes.paths import BOOK_DIR, DEFAULT_BUILD_DIR, REPO_ROOT
+from welfare_paradoxes.engine.manifest import implemented_ids
+from welfare_paradoxes.engine.paths import BOOK_DIR, DEFAULT_BUILD_DIR, REPO_ROOT
 
 pytestmark = pytest.mark.build
 
@@ -29,7 +29,7 @@ def run_build(build_dir, *extra, threads=None):
     command = [
         sys.executable,
         "-m",
-        "welfare_paradoxes.build",
+        "welfare_paradoxes.engine.build",
         "--params",
         QUICK,
         "--build-dir",
@@ -166,7 +166,7 @@ def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
     command = [
         sys.executable,
         "-m",
-        "welfare_paradoxes.build",
+        "welfare_paradoxes.engine.build",
         "--params",
         str(params),
         "--build-dir",
@@ -187,7 +187,7 @@ def test_a_failing_cell_is_named_and_leaves_no_book(builds, tmp_path):
 
 
 def test_personal_data_in_a_built_page_fails_the_build_and_removes_the_pages(builds):
-    from welfare_paradoxes.build import BuildError, BuildSettings, check_privacy
+    from welfare_paradoxes.engine.build import BuildError, BuildSettings, check_privacy
 
     build_dir = CHECK_DIR / "planted"
     shutil.copytree(CHECK_DIR / "first", build_dir)
@@ -249,7 +249,14 @@ def test_an_undeclared_folder_of_exports_is_refused_by_name(builds, tmp_path, ra
 
 def verify(build_dir, *extra):
     return subprocess.run(
-        [sys.executable, "-m", "welfare_paradoxes.verify", "--build-dir", str(build_dir), *extra],
+        [
+            sys.executable,
+            "-m",
+            "welfare_paradoxes.engine.verify",
+            "--build-dir",
+            str(build_dir),
+            *extra,
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

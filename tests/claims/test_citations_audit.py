@@ -2,7 +2,7 @@
 
 import pytest
 
-from welfare_paradoxes import citations
+from welfare_paradoxes.audits import citations
 from welfare_paradoxes.thesis import load_thesis
 
 

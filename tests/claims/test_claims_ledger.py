@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from welfare_paradoxes import claims
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.audits import claims
+from welfare_paradoxes.engine.paths import DATA_DIR
 
 
 def test_danish_numbers():

@@ -2,7 +2,7 @@
 
 import polars as pl
 
-from welfare_paradoxes import claims
+from welfare_paradoxes.audits import claims
 from welfare_paradoxes.survey import load_survey
 
 

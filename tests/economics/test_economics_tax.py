@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from welfare_paradoxes import economics
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 
 # 2024 parameters as in data/economics/tax_parameters.csv, typed here for the hand computations.
 BOTTOM, MUNICIPAL, ALLOWANCE, AM = 0.1206, 0.25018, 49700, 0.08

@@ -5,7 +5,7 @@ import re
 import polars as pl
 import pytest
 
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative import attribution_audit, parsed_attributions
 from welfare_paradoxes.qualitative.attributions import presented_informants
 

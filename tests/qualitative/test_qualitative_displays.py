@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 
-from welfare_paradoxes.paths import DATA_DIR  # noqa: E402
+from welfare_paradoxes.engine.paths import DATA_DIR  # noqa: E402
 from welfare_paradoxes.qualitative import figures, trajectories  # noqa: E402
 from welfare_paradoxes.qualitative.matrices import (  # noqa: E402
     code_cooccurrence,

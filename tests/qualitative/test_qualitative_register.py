@@ -7,7 +7,7 @@ import shutil
 import polars as pl
 import pytest
 
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import (
     RegisterError,
     excerpt_register_table,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from lxml import etree
 
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative import refi
 from welfare_paradoxes.qualitative.text import normalise
 from welfare_paradoxes.thesis import THESIS_FILE
@@ -313,8 +313,8 @@ def test_characters_outside_the_bmp_count_as_code_points_or_utf16(register, expo
 
 
 def test_the_build_records_both_exchange_files_in_the_manifest(register, tmp_path):
-    from welfare_paradoxes import manifest
-    from welfare_paradoxes.chapter import Chapter
+    from welfare_paradoxes.engine import manifest
+    from welfare_paradoxes.engine.chapter import Chapter
 
     chapter = Chapter("qualitative", parameters={"build_dir": str(tmp_path), "data_dir": "data"})
     shown = refi.export_for_qda(chapter, register, DATA_DIR)

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 import kernels
-from welfare_paradoxes.artifacts import Table
+from welfare_paradoxes.engine.artifacts import Table
 from welfare_paradoxes.qualitative.refi import THESIS_CODER, Codings
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 

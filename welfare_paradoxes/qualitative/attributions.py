@@ -17,9 +17,9 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
 from welfare_paradoxes.design import INFORMANTS_FILE, read_data_csv
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.text import SearchableThesis, normalise, searchable
 from welfare_paradoxes.thesis import BILAG_CONTENTS, THESIS_FILE
 

@@ -9,7 +9,7 @@ import polars as pl
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from welfare_paradoxes.figure_data import SOURCE_LINE
+from welfare_paradoxes.engine.figure_data import SOURCE_LINE
 from welfare_paradoxes.qualitative.matrices import (
     code_cooccurrence,
     code_group_matrix,

@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 from welfare_paradoxes.qualitative.text import normalise, searchable
 from welfare_paradoxes.thesis import THESIS_FILE
@@ -741,7 +741,7 @@ def write_coding_sheet(codings: Codings, path: str | Path) -> Path:
 
 def export_paths(build_dir: str | Path) -> tuple[Path, Path]:
     """Where the build writes the project and the codebook."""
-    from welfare_paradoxes.chapter import EXCHANGE_DIR
+    from welfare_paradoxes.engine.chapter import EXCHANGE_DIR
 
     folder = Path(build_dir) / EXCHANGE_DIR
     return folder / "excerpt_register.qdpx", folder / "excerpt_register_codebook.qdc"

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.datafiles import read_text_csv
 from welfare_paradoxes.design import INFORMANTS_FILE
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.attributions import (
     SURVEY_BILAG,
     SURVEY_LABEL,

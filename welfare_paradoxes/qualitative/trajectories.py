@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister, RegisterError, _where
 from welfare_paradoxes.qualitative.text import searchable
 from welfare_paradoxes.thesis import parse_line_ranges

@@ -1,6 +1,6 @@
 """Fail a build whose pages, tables or notebooks show an e-mail address or a phone number.
 
-``python -m welfare_paradoxes.privacy DIR [DIR ...]`` scans .html, .csv, .json, .ipynb, .md,
+``python -m welfare_paradoxes.engine.privacy DIR [DIR ...]`` scans .html, .csv, .json, .ipynb, .md,
 .txt and .svg files below each folder and exits 1 naming every file and match.
 
 A phone number is a Danish one: eight digits written together (12345678), in pairs
@@ -124,7 +124,7 @@ def scan(paths: list[Path]) -> tuple[list[Finding], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m welfare_paradoxes.privacy", description=__doc__.splitlines()[0]
+        prog="python -m welfare_paradoxes.engine.privacy", description=__doc__.splitlines()[0]
     )
     parser.add_argument("paths", nargs="+", type=Path, help="folders (or files) to scan")
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """The tolerance rule of `make verify`, on small tables."""
 
-from welfare_paradoxes import verify
+from welfare_paradoxes.engine import verify
 
 HEADER = ["item", "k", "wilson_low", "mc_bca_low"]
 REFERENCE = [HEADER, ["a", "16", "0.2707931000072518", "0.2564102564102564"]]

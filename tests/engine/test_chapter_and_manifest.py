@@ -12,10 +12,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 
-from welfare_paradoxes import manifest  # noqa: E402
-from welfare_paradoxes.artifacts import Table  # noqa: E402
-from welfare_paradoxes.chapter import Chapter  # noqa: E402
-from welfare_paradoxes.paths import DATA_DIR, LOCK_FILE  # noqa: E402
+from welfare_paradoxes.engine import manifest  # noqa: E402
+from welfare_paradoxes.engine.artifacts import Table  # noqa: E402
+from welfare_paradoxes.engine.chapter import Chapter  # noqa: E402
+from welfare_paradoxes.engine.paths import DATA_DIR, LOCK_FILE  # noqa: E402
 
 
 def _sha256(path) -> str:

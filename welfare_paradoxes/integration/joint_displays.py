@@ -6,8 +6,8 @@ The theme list and the codes each theme is read with are data
 about how widespread the thing is, and whether the item measures those words or an aspect of
 them. Everything else is computed when the book is built: the proportions and their intervals
 from the survey data, the linked excerpts from the excerpt register, and the meta-inference by
-the book's one rule (:mod:`welfare_paradoxes.meta_inference`). The J03 display of the paradoxes
-(:mod:`welfare_paradoxes.findings`) uses the same links and the same rule.
+the book's one rule (:mod:`.meta_inference`). The J03 display of the paradoxes
+(:mod:`.findings`) uses the same links and the same rule.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.meta_inference import (
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.paths import DATA_DIR
+from welfare_paradoxes.integration.meta_inference import (
     EXTENT_THRESHOLDS,
     RELATIONS,
     Decision,
@@ -29,11 +30,10 @@ from welfare_paradoxes.meta_inference import (
     qualitative_wording,
     summaries,
 )
-from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 from welfare_paradoxes.qualitative.text import normalise, searchable
 from welfare_paradoxes.survey import SurveyData
-from welfare_paradoxes.survey_statistics import Item, method_key, proportion_intervals
+from welfare_paradoxes.survey.statistics import Item, method_key, proportion_intervals
 from welfare_paradoxes.thesis import parse_line_ranges
 
 DISPLAYS_FILE = Path("integration") / "joint_displays.csv"

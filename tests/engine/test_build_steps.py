@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from welfare_paradoxes import build
-from welfare_paradoxes.paths import PARAMS_DIR
+from welfare_paradoxes.engine import build
+from welfare_paradoxes.engine.paths import PARAMS_DIR
 
 
 def test_every_shipped_parameter_set_loads():

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.chapter import RECORDS_DIR
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.hashing import file_sha256
-from welfare_paradoxes.paths import DATA_DIR, LOCK_FILE, REPO_ROOT
+from welfare_paradoxes.engine.chapter import RECORDS_DIR
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.hashing import file_sha256
+from welfare_paradoxes.engine.paths import DATA_DIR, LOCK_FILE, REPO_ROOT
 
 MANIFEST_NAME = "manifest.json"
 ARTIFACT_REGISTRY = Path("book_artifacts.csv")

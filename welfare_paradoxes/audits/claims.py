@@ -35,11 +35,11 @@ from pathlib import Path
 import polars as pl
 
 from welfare_paradoxes import design, economics
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.citations import parse_citations
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.display import format_cell
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.audits.citations import parse_citations
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.display import format_cell
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.survey import SurveyData, item_counts
 from welfare_paradoxes.thesis import THESIS_FILE, line_of, line_starts, load_thesis
 

@@ -12,10 +12,15 @@ from pathlib import Path
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from welfare_paradoxes import findings
-from welfare_paradoxes.integration import JointDisplayError, joint_display
-from welfare_paradoxes.meta_inference import LinkedStatistic, decide, decide_link, position
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.paths import DATA_DIR
+from welfare_paradoxes.integration import findings
+from welfare_paradoxes.integration.joint_displays import JointDisplayError, joint_display
+from welfare_paradoxes.integration.meta_inference import (
+    LinkedStatistic,
+    decide,
+    decide_link,
+    position,
+)
 
 # As the rule is written: a majority or a whole group, more than a quarter, more than none.
 THRESHOLDS = {"general": 0.5, "group": 0.5, "common": 0.25, "present": 0.0}

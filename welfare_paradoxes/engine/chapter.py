@@ -2,8 +2,8 @@
 
 Every table or figure a chapter exports is written under the build folder
 (``tables/<ID>.csv``, ``figures/<ID>.png`` and ``.svg``) together with a record of the notebook,
-the parameters and the sha256 of every data file it read. ``welfare_paradoxes.manifest`` joins
-the records into ``manifest.json``.
+the parameters and the sha256 of every data file it read. :mod:`.manifest` joins the records
+into ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from typing import Any
 import matplotlib
 from IPython.display import HTML
 
-from welfare_paradoxes.artifacts import Table, check_spec_id
-from welfare_paradoxes.display import figure_html, provenance_html, table_html
-from welfare_paradoxes.figure_data import plotted_data
-from welfare_paradoxes.hashing import file_sha256
-from welfare_paradoxes.paths import NOTEBOOK_DIR, relative_to_repo, resolve
+from welfare_paradoxes.engine.artifacts import Table, check_spec_id
+from welfare_paradoxes.engine.display import figure_html, provenance_html, table_html
+from welfare_paradoxes.engine.figure_data import plotted_data
+from welfare_paradoxes.engine.hashing import file_sha256
+from welfare_paradoxes.engine.paths import NOTEBOOK_DIR, relative_to_repo, resolve
 
 INPUT_FOLDERS = ("data_dir", "survey_dir")
 RECORDS_DIR = "artifacts"

@@ -6,9 +6,8 @@ quoted with its lines (checked against the text), the book's one-sentence statem
 analysis part, the theory codes it is read with, and the excerpts that speak to it. The survey
 statistics that bear on a paradox are statistic links (``data/integration/statistic_links.csv``)
 like those of J01 and J02, and the meta-inference is decided by the same rule
-(:mod:`welfare_paradoxes.meta_inference`). The concluding claims (``conclusions.csv``) name the
-paradoxes and excerpts they rest on; whether the evidence carries their wording is decided by
-the rule too.
+(:mod:`.meta_inference`). The concluding claims (``conclusions.csv``) name the paradoxes and
+excerpts they rest on; whether the evidence carries their wording is decided by the rule too.
 """
 
 from __future__ import annotations
@@ -18,9 +17,11 @@ from pathlib import Path
 import polars as pl
 from matplotlib.figure import Figure
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.datafiles import read_text_csv
-from welfare_paradoxes.integration import (
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.datafiles import read_text_csv
+from welfare_paradoxes.engine.manifest import implemented_ids
+from welfare_paradoxes.engine.paths import DATA_DIR
+from welfare_paradoxes.integration.joint_displays import (
     LINKS_FILE,
     StatisticComputer,
     check_codes,
@@ -34,15 +35,13 @@ from welfare_paradoxes.integration import (
     voices,
     wording_verdict,
 )
-from welfare_paradoxes.manifest import implemented_ids
-from welfare_paradoxes.meta_inference import (
+from welfare_paradoxes.integration.meta_inference import (
     EXTENT_THRESHOLDS,
     decide,
     line_reference,
     qualitative_wording,
     summaries,
 )
-from welfare_paradoxes.paths import DATA_DIR
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 from welfare_paradoxes.survey import SurveyData
 from welfare_paradoxes.thesis import parse_line_ranges

@@ -1,6 +1,6 @@
 """Build the book: run the notebooks with papermill, write the manifest, render with Jupyter Book.
 
-    python -m welfare_paradoxes.build --params params/default.yml [--build-dir build]
+    python -m welfare_paradoxes.engine.build --params params/default.yml [--build-dir build]
         [--data-dir PATH] [--only NAME ...] [--jobs N]
 
 A notebook is executed again only when its input fingerprint changes: its source, its resolved
@@ -27,11 +27,11 @@ from pathlib import Path
 
 import yaml
 
-from welfare_paradoxes import privacy
-from welfare_paradoxes.chapter import EXCHANGE_DIR, FIGURES_DIR, TABLES_DIR, published_path
-from welfare_paradoxes.hashing import file_sha256, files_sha256, text_sha256, tree_files
-from welfare_paradoxes.manifest import MANIFEST_NAME, write_manifest
-from welfare_paradoxes.paths import (
+from welfare_paradoxes.engine import privacy
+from welfare_paradoxes.engine.chapter import EXCHANGE_DIR, FIGURES_DIR, TABLES_DIR, published_path
+from welfare_paradoxes.engine.hashing import file_sha256, files_sha256, text_sha256, tree_files
+from welfare_paradoxes.engine.manifest import MANIFEST_NAME, write_manifest
+from welfare_paradoxes.engine.paths import (
     BOOK_DIR,
     DATA_DIR,
     LIBRARY_DIRS,
@@ -475,7 +475,7 @@ def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m welfare_paradoxes.build", description=__doc__.split("\n")[0]
+        prog="python -m welfare_paradoxes.engine.build", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
         "--params", default="params/default.yml", help="parameter set (YAML) in params/"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.paths import DATA_DIR
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.thesis import THESIS_FILE, line_of, line_starts, load_thesis
 
 # Two surnames are taken as one author when they are this similar (difflib ratio): it joins

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from welfare_paradoxes.privacy import find_personal_data, main, scan
+from welfare_paradoxes.engine.privacy import find_personal_data, main, scan
 
 CAUGHT = [
     ("ring på 23456789 i morgen", "23456789"),
@@ -129,7 +129,7 @@ def test_privacy_missing_folder_is_a_usage_error(tmp_path, capsys):
 def test_privacy_clean_folder_passes_from_the_command_line(tmp_path):
     (tmp_path / "page.html").write_text("<p>26 of 39 (66.7 %)</p>", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "welfare_paradoxes.privacy", str(tmp_path)],
+        [sys.executable, "-m", "welfare_paradoxes.engine.privacy", str(tmp_path)],
         capture_output=True,
         text=True,
     )

@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 
 import kernels
-from welfare_paradoxes.artifacts import Table
-from welfare_paradoxes.display import percent, percent_interval
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.display import percent, percent_interval
 from welfare_paradoxes.survey import (
     DEFAULT_SUPPRESSION_THRESHOLD,
     CrossTable,

@@ -14,8 +14,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from welfare_paradoxes.figure_data import SOURCE_LINE
-from welfare_paradoxes.survey_statistics import INTERVAL_METHODS
+from welfare_paradoxes.engine.figure_data import SOURCE_LINE
+from welfare_paradoxes.survey.statistics import INTERVAL_METHODS
 
 # One colour per interval family, a darker and a lighter shade within a family.
 METHOD_COLOURS = {

@@ -6,13 +6,13 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from welfare_paradoxes.integration import (
+from welfare_paradoxes.engine.paths import DATA_DIR
+from welfare_paradoxes.integration.joint_displays import (
     DISPLAYS_FILE,
     LINKS_FILE,
     JointDisplayError,
     joint_display,
 )
-from welfare_paradoxes.paths import DATA_DIR
 
 # Counts the thesis prints for the items the displays use (SPEC C02-C05), typed from the thesis.
 THESIS_COUNTS = {

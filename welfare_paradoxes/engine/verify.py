@@ -16,7 +16,7 @@ the manifest records it:
 
 Each artifact gets one verdict: ``identical``, ``within Monte Carlo error`` or ``differs``
 (``missing`` when the build lacks it). The report also lists how the build's environment and
-parameters differ from the reference's. ``python -m welfare_paradoxes.verify`` prints it,
+parameters differ from the reference's. ``python -m welfare_paradoxes.engine.verify`` prints it,
 writes ``verify/report.json`` and ``verify/certificate.html`` into the build folder, and exits
 with status 1 when anything differs beyond its tolerance.
 """
@@ -33,10 +33,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from welfare_paradoxes.chapter import FIGURE_DATA_SUFFIX, MONTE_CARLO_ERROR_SUFFIX
-from welfare_paradoxes.hashing import file_sha256
-from welfare_paradoxes.manifest import MANIFEST_NAME
-from welfare_paradoxes.paths import REPO_ROOT, relative_to_repo, resolve
+from welfare_paradoxes.engine.chapter import FIGURE_DATA_SUFFIX, MONTE_CARLO_ERROR_SUFFIX
+from welfare_paradoxes.engine.hashing import file_sha256
+from welfare_paradoxes.engine.manifest import MANIFEST_NAME
+from welfare_paradoxes.engine.paths import REPO_ROOT, relative_to_repo, resolve
 
 REFERENCE_DIR = REPO_ROOT / "reference"
 REPORT_DIR = "verify"
@@ -519,7 +519,7 @@ def write_report(report: dict, build_dir: Path) -> tuple[Path, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m welfare_paradoxes.verify", description=__doc__.split("\n")[0]
+        prog="python -m welfare_paradoxes.engine.verify", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--build-dir", default="build", help="the build to verify")
     parser.add_argument("--reference", default=str(REFERENCE_DIR), help="the published results")

@@ -12,7 +12,7 @@ from html import escape
 
 import polars as pl
 
-from welfare_paradoxes.artifacts import Table, is_spec_id
+from welfare_paradoxes.engine.artifacts import Table, is_spec_id
 
 
 def format_cell(value: object) -> str:

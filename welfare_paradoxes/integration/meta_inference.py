@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from welfare_paradoxes.display import percent, percent_interval
+from welfare_paradoxes.engine.display import percent, percent_interval
 
 META_INFERENCES = ("confirms", "expands", "diverges", "qualitative only")
 EXTENT_THRESHOLDS = {"general": 0.5, "group": 0.5, "common": 0.25, "present": 0.0}

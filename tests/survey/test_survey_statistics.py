@@ -7,9 +7,10 @@ from matplotlib.figure import Figure
 from scipy.stats import binom
 from statsmodels.stats.proportion import proportion_confint
 
-from welfare_paradoxes import survey_figures, survey_statistics
-from welfare_paradoxes.paths import DATA_DIR, relative_to_repo
+from welfare_paradoxes.engine.paths import DATA_DIR, relative_to_repo
 from welfare_paradoxes.survey import CrossTable, load_survey
+from welfare_paradoxes.survey import figures as survey_figures
+from welfare_paradoxes.survey import statistics as survey_statistics
 
 # The counts the thesis reports (SPEC C01-C05), typed from the thesis, not from the data.
 THESIS_COUNTS = {

@@ -1,0 +1,1 @@
+"""Audits of the thesis text: its numeric claims (the ledger) and its citations."""

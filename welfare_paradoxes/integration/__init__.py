@@ -1,0 +1,1 @@
+"""The integration of the strands: joint displays, the meta-inference rule, the findings."""
