@@ -1,5 +1,6 @@
 """The build's parameter sets and stamps, without running a notebook."""
 
+import hashlib
 import json
 
 import pytest
@@ -122,3 +123,24 @@ def test_a_stamp_is_current_only_for_the_same_fingerprint(tmp_path):
     assert build.is_current(settings, job)
     stamp.write_text(json.dumps({"fingerprint": "abd"}))
     assert not build.is_current(settings, job)
+    stamp.write_text("{not json")
+    assert not build.is_current(settings, job)
+
+
+def test_an_edited_deleted_or_unreadable_output_makes_its_notebook_run_again(tmp_path):
+    settings = build.BuildSettings(tmp_path / "p.yml", tmp_path, None, 1)
+    job = build.NotebookJob("a", tmp_path / "a.md", tmp_path / "executed" / "a.ipynb", {}, "abc")
+    table = tmp_path / "tables" / "T01.csv"
+    table.parent.mkdir()
+    table.write_text("a\n1\n")
+    record = tmp_path / "artifacts" / "a" / "T01.json"
+    record.parent.mkdir(parents=True)
+    entry = {"path": "tables/T01.csv", "sha256": hashlib.sha256(b"a\n1\n").hexdigest()}
+    record.write_text(json.dumps({"files": [entry]}))
+    assert build.changed_output(settings, job) is None
+    table.write_text("a\n2\n")
+    assert build.changed_output(settings, job) == "tables/T01.csv changed after the notebook wrote it"
+    table.unlink()
+    assert build.changed_output(settings, job) == "tables/T01.csv is missing"
+    record.write_text("{")
+    assert build.changed_output(settings, job) == "artifacts/a/T01.json is unreadable"

@@ -28,7 +28,13 @@ from pathlib import Path
 import yaml
 
 from welfare_paradoxes.engine import privacy
-from welfare_paradoxes.engine.chapter import EXCHANGE_DIR, FIGURES_DIR, TABLES_DIR, published_path
+from welfare_paradoxes.engine.chapter import (
+    EXCHANGE_DIR,
+    FIGURES_DIR,
+    RECORDS_DIR,
+    TABLES_DIR,
+    published_path,
+)
 from welfare_paradoxes.engine.hashing import file_sha256, files_sha256, text_sha256, tree_files
 from welfare_paradoxes.engine.manifest import MANIFEST_NAME, write_manifest
 from welfare_paradoxes.engine.paths import (
@@ -207,7 +213,28 @@ def is_current(settings: BuildSettings, job: NotebookJob) -> bool:
     stamp = _stamp_path(settings, job.name)
     if not (stamp.is_file() and job.executed.is_file()):
         return False
-    return json.loads(stamp.read_text()).get("fingerprint") == job.fingerprint
+    try:
+        fingerprint = json.loads(stamp.read_text()).get("fingerprint")
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return False
+    return fingerprint == job.fingerprint and changed_output(settings, job) is None
+
+
+def changed_output(settings: BuildSettings, job: NotebookJob) -> str | None:
+    """Why a notebook's outputs are no longer what it wrote (an exported file edited, deleted
+    or corrupted, or its record unreadable), or None when they are."""
+    for record_path in sorted((settings.build_dir / RECORDS_DIR / job.name).glob("*.json")):
+        try:
+            files = json.loads(record_path.read_text())["files"]
+        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
+            return f"{record_path.relative_to(settings.build_dir).as_posix()} is unreadable"
+        for entry in files:
+            path = settings.build_dir / entry["path"]
+            if not path.is_file():
+                return f"{entry['path']} is missing"
+            if file_sha256(path) != entry["sha256"]:
+                return f"{entry['path']} changed after the notebook wrote it"
+    return None
 
 
 def execute_notebook(job: NotebookJob) -> str | None:
@@ -303,8 +330,11 @@ def execute_stale(settings: BuildSettings, jobs: list[NotebookJob]) -> None:
     if not stale:
         return
     for job in stale:
-        _stamp_path(settings, job.name).unlink(missing_ok=True)
-        print(f"[book] {relative_to_repo(job.source)}: executing", flush=True)
+        stamp = _stamp_path(settings, job.name)
+        reason = changed_output(settings, job) if stamp.is_file() else None
+        stamp.unlink(missing_ok=True)
+        again = f" again: {reason}" if reason else ""
+        print(f"[book] {relative_to_repo(job.source)}: executing{again}", flush=True)
     started = time.perf_counter()
     workers = max(1, min(settings.jobs, len(stale)))
     # Always in worker processes: each redirects its own stderr (see execute_notebook).
@@ -466,7 +496,10 @@ def build_book(settings: BuildSettings, only: list[str] | None = None) -> Path:
             "cannot render: never executed: "
             + ", ".join(relative_to_repo(job.source) for job in missing)
         )
-    manifest = write_manifest(settings.build_dir, relative_to_repo(settings.parameter_set))
+    try:
+        manifest = write_manifest(settings.build_dir, relative_to_repo(settings.parameter_set))
+    except ValueError as error:
+        raise BuildError(f"cannot write the manifest: {error}; run the build again") from None
     print(f"[book] manifest: {relative_to_repo(manifest)}")
     render(settings, stage_sources(settings, all_jobs))
     check_privacy(settings)
