@@ -139,7 +139,8 @@ def test_an_edited_deleted_or_unreadable_output_makes_its_notebook_run_again(tmp
     record.write_text(json.dumps({"files": [entry]}))
     assert build.changed_output(settings, job) is None
     table.write_text("a\n2\n")
-    assert build.changed_output(settings, job) == "tables/T01.csv changed after the notebook wrote it"
+    changed = "tables/T01.csv changed after the notebook wrote it"
+    assert build.changed_output(settings, job) == changed
     table.unlink()
     assert build.changed_output(settings, job) == "tables/T01.csv is missing"
     record.write_text("{")
