@@ -77,7 +77,7 @@ def test_every_page_of_the_table_of_contents_is_rendered(builds):
     html = CHECK_DIR / "first" / "_build" / "html"
     missing = [page for page in pages if not (html / f"{page}.html").is_file()]
     assert not missing
-    assert len(pages) == 13
+    assert len(pages) == 14
 
 
 def test_the_manifest_lists_every_implemented_artifact_with_true_hashes(builds):
@@ -146,6 +146,21 @@ def test_exported_tables_are_published_with_the_pages(builds):
     html = CHECK_DIR / "first" / "_build" / "html"
     for table in (CHECK_DIR / "first" / "tables").iterdir():
         assert (html / "_static" / "tables" / table.name).read_bytes() == table.read_bytes()
+
+
+def test_every_page_links_its_executed_notebook_and_the_manifest_and_both_exist(builds):
+    html = CHECK_DIR / "first" / "_build" / "html"
+    for notebook in (REPO_ROOT / "notebooks").glob("*.md"):
+        page = (html / f"{notebook.stem}.html").read_text()
+        link = f"_static/notebooks/{notebook.stem}.ipynb"
+        assert f'href="{link}"' in page, notebook.stem
+        executed = json.loads((html / link).read_text())
+        assert executed["cells"], notebook.stem
+    manifest = json.loads((html / "_static" / "manifest.json").read_text())
+    provenance = (html / "provenance.html").read_text()
+    for record in manifest["artifacts"]:
+        assert record["id"] in provenance
+        assert all(entry["sha256"] in provenance for entry in record["files"])
 
 
 def test_an_unchanged_rerun_executes_and_renders_nothing(builds):
@@ -277,13 +292,12 @@ def test_a_hand_edited_cell_is_named_with_both_values(builds, tmp_path):
     edited = tmp_path / "edited"
     shutil.copytree(CHECK_DIR / "first", edited)
     table = edited / "tables" / "T05.csv"
-    lines = table.read_text().splitlines()
-    header, first = lines[0].split(","), lines[1].split(",")
-    column = header.index("wilson_low")
-    original = first[column]
-    first[column] = "0.5"
-    lines[1] = ",".join(first)
-    table.write_text("\n".join(lines) + "\n")
+    with table.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("wilson_low")
+    original, rows[1][column] = rows[1][column], "0.5"
+    with table.open("w", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
     result = verify(edited)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "T05  differs" in result.stdout

@@ -135,3 +135,34 @@ def test_locked_versions_flag_drift(tmp_path):
     assert versions["polars"] == pl.__version__
     assert versions["numpy"].endswith("(lock: 0.0.1)")
     assert versions["not-a-package-xyz"] == "missing (lock: 1.0)"
+
+
+def test_the_provenance_page_lists_every_artifact_with_full_hashes():
+    from welfare_paradoxes.engine.provenance_page import provenance_markdown
+
+    digest = "ab" * 32
+    manifest = {
+        "git": {"commit": "c0ffee", "tracked_changes": False},
+        "python": "3.11.7",
+        "parameter_set": "params/quick.yml",
+        "lock_file": "locks/python3.11.txt",
+        "packages": {"numpy": "2.3.5"},
+        "artifacts": [
+            {
+                "id": "T05",
+                "title": "Key proportions",
+                "kind": "table",
+                "notebook": "notebooks/citizen_survey.md",
+                "parameters": {"seed": 2025},
+                "files": [{"path": "tables/T05.csv", "sha256": digest}],
+                "data_files": {"data/surveys/citizens.csv": "cd" * 32},
+                "compute": {"mc_bca": "monte_carlo (B = 2000, seed 2025)"},
+            }
+        ],
+    }
+    page = provenance_markdown(manifest, "_static/manifest.json", "_static/notebooks")
+    assert "### T05: Key proportions" in page
+    assert f"sha256 {digest}" in page and "sha256 " + "cd" * 32 in page
+    assert "<td><code>parameter seed</code></td><td><code>2025</code></td>" in page
+    assert "monte_carlo (B = 2000, seed 2025)" in page and "c0ffee" in page
+    assert 'href="_static/manifest.json"' in page

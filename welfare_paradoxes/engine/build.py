@@ -31,6 +31,9 @@ from welfare_paradoxes.engine import privacy
 from welfare_paradoxes.engine.chapter import (
     EXCHANGE_DIR,
     FIGURES_DIR,
+    MANIFEST_FILE,
+    NOTEBOOKS_DIR,
+    PUBLISHED_DIR,
     RECORDS_DIR,
     TABLES_DIR,
     published_path,
@@ -47,10 +50,12 @@ from welfare_paradoxes.engine.paths import (
     relative_to_repo,
     resolve,
 )
+from welfare_paradoxes.engine.provenance_page import PAGE_NAME, provenance_markdown
 
 EXECUTED_DIR = "executed"
 STAMPS_DIR = "stamps"
 SOURCE_DIR = "src"
+GENERATED_DIR = "generated"
 HTML_DIR = Path("_build") / "html"
 RENDER_STAMP = "book.json"
 RENDER_LOG = "jupyter-book.log"
@@ -368,6 +373,11 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
                 "remove the placeholder page when its chapter becomes a notebook"
             )
         wanted[page] = job.executed
+        wanted[f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}/{page}"] = job.executed
+    manifest = settings.build_dir / MANIFEST_NAME
+    if manifest.is_file():
+        wanted[f"{PUBLISHED_DIR}/{MANIFEST_FILE}"] = manifest
+        wanted[f"{PAGE_NAME}.md"] = write_provenance_page(settings, manifest)
     for folder in (TABLES_DIR, FIGURES_DIR, EXCHANGE_DIR):
         for exported in (
             tree_files(settings.build_dir / folder)
@@ -385,6 +395,20 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
         if path.relative_to(staged).as_posix() not in wanted:
             path.unlink()
     return staged
+
+
+def write_provenance_page(settings: BuildSettings, manifest: Path) -> Path:
+    """Write the provenance appendix from the manifest; return its path (under the build)."""
+    page = settings.build_dir / GENERATED_DIR / f"{PAGE_NAME}.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    text = provenance_markdown(
+        json.loads(manifest.read_text()),
+        f"{PUBLISHED_DIR}/{MANIFEST_FILE}",
+        f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}",
+    )
+    if not page.is_file() or page.read_text() != text:
+        page.write_text(text)
+    return page
 
 
 def remove_rendering(settings: BuildSettings) -> None:

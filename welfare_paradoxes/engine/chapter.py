@@ -36,8 +36,11 @@ FIGURE_DATA_SUFFIX = ".data.csv"
 EXCHANGE_DIR = "qda"
 # Figures are drawn about 8 inches wide at 150 dpi and shown at the width of the text column.
 FIGURE_WIDTH_PX = 760
-# Exported files are published with the pages under the theme's static folder.
+# Exported files are published with the pages under the theme's static folder, with the
+# executed notebooks and the manifest.
 PUBLISHED_DIR = "_static"
+NOTEBOOKS_DIR = "notebooks"
+MANIFEST_FILE = "manifest.json"
 
 
 def published_path(exported: Path, build_dir: Path) -> str:
@@ -191,11 +194,17 @@ class Chapter:
             for key, value in sorted(self.recorded_parameters().items())
         ]
         rows += [
-            (f"data {path}", f"sha256 {digest[:16]}…")
-            for path, digest in sorted(self.data_files.items())
+            (f"data {path}", f"sha256 {digest}") for path, digest in sorted(self.data_files.items())
         ]
         rows += [("note", note) for note in notes]
-        return HTML(provenance_html(rows))
+        downloads = (
+            (
+                "the executed notebook (.ipynb)",
+                f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}/{self.name}.ipynb",
+            ),
+            ("the build's manifest (JSON)", f"{PUBLISHED_DIR}/{MANIFEST_FILE}"),
+        )
+        return HTML(provenance_html(rows, downloads=downloads))
 
     def _source_line(self, sources: tuple[Path, ...], exported: Path) -> str:
         read = ", ".join(relative_to_repo(path) for path in sources)

@@ -132,17 +132,26 @@ def _reads_as_key(series: pl.Series) -> bool:
     )
 
 
-def provenance_html(rows: list[tuple[str, str]], title: str = "How this chapter was made") -> str:
-    """Render the small provenance box: label/value pairs in a note admonition."""
+def provenance_html(
+    rows: list[tuple[str, str]],
+    title: str = "How this chapter was made",
+    downloads: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """Render the small provenance box: label/value pairs in a note admonition, then links to
+    download ``(label, href)``."""
     items = "".join(
         f"<tr><th>{escape(label)}</th><td><code>{escape(value)}</code></td></tr>"
         for label, value in rows
+    )
+    links = " · ".join(
+        f'<a href="{escape(href)}" download>{escape(label)}</a>' for label, href in downloads
     )
     return (
         '<div class="admonition note provenance">'
         f'<p class="admonition-title">{escape(title)}</p>'
         f'<table class="provenance-table"><tbody>{items}</tbody></table>'
-        "</div>"
+        + (f"<p>Download: {links}</p>" if links else "")
+        + "</div>"
     )
 
 
