@@ -24,7 +24,7 @@ BUILD_DIR ?= build
 DATA_DIR ?=
 UV_VERSION := 0.13.9
 
-.PHONY: help env book notebook verify reference test lint bench validate check-privacy lock clean distclean
+.PHONY: help env book notebook verify reference lab test lint bench validate check-privacy lock clean distclean
 
 help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,14 @@ verify: $(ENV_STAMP) ## compare a build (BUILD_DIR, NB= for one notebook) with t
 reference: $(ENV_STAMP) ## rebuild the book as published and make it the reference (after a change made on purpose)
 	$(PY) -m welfare_paradoxes.engine.build --params params/default.yml --build-dir $(BUILD_DIR)/reference
 	$(PY) -m welfare_paradoxes.engine.verify --build-dir $(BUILD_DIR)/reference --write-reference
+
+# JupyterLab's settings inside .venv: the text notebooks (MyST markdown) open as notebooks.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+lab: $(ENV_STAMP) ## open the notebooks in JupyterLab (jupytext pairs each .md with an .ipynb), offline
+	@mkdir -p $(dir $(LAB_SETTINGS))
+	@printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_OPTIONS)
 
 test: $(ENV_STAMP) ## lint, unit tests, then a quick strict build of the whole book and checks of it
 	$(PY) -m ruff check .
