@@ -270,3 +270,19 @@ def framework_table(data_dir: str | Path = DATA_DIR) -> Table:
             "comes from."
         ),
     )
+
+
+def design_numbers(samples: Table, framework: Table, data_dir: str | Path = DATA_DIR) -> dict:
+    """The numbers the design chapter quotes, by name (for ``Chapter.glue``): the sizes of the
+    four samples, one respondent's share of each survey, and the framework's breadth."""
+    size = dict(zip(samples.frame["strand"], samples.frame["n"], strict=True))
+    return {
+        "n_citizen_survey": size["Citizen survey"],
+        "n_frontline_survey": size["Frontline survey"],
+        "one_citizen": f"{100 / size['Citizen survey']:.1f}",
+        "one_frontline": f"{100 / size['Frontline survey']:.1f}",
+        "n_interviews": size["Citizen interviews"] + size["Frontline interviews"],
+        "n_facebook_groups": int(samples.frame["facebook_group_count"].sum()),
+        "n_theorists": framework.frame["theorist"].n_unique(),
+        "citizen_only_parts": " and ".join(parts_citing_only_citizens(data_dir)),
+    }

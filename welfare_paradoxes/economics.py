@@ -641,3 +641,51 @@ def trajectory_figure(data_dir: str | Path = DATA_DIR):
         color="#555555",
     )
     return figure
+
+
+#: The model values the chapter's prose quotes, in kroner.
+PROSE_VALUES = (
+    "sygedagpenge_month",
+    "ressourceforloeb_month",
+    "fall_before_tax",
+    "sygedagpenge_net_average",
+    "ressourceforloeb_net_average",
+    "ressourceforloeb_net_lowest",
+    "ressourceforloeb_net_highest",
+    "ressourceforloeb_net_no_allowance",
+    "ressourceforloeb_net_no_allowance_highest",
+    "fall_after_tax_average",
+    "fall_after_tax_lowest",
+    "fall_after_tax_highest",
+    "flexjob_total_lowest_hours",
+    "flexjob_subsidy_maximum_2024",
+    "flexjob_subsidy_maximum_2025",
+)
+#: The tax parameters the prose quotes, as rates.
+PROSE_RATES = (
+    "bottom_tax_rate",
+    "municipal_tax_average",
+    "municipal_tax_lowest",
+    "municipal_tax_highest",
+    "church_tax_members_average",
+    "am_bidrag_rate",
+)
+
+
+def prose_numbers(values: dict, parameters: dict, costs: pl.DataFrame) -> dict[str, str | int]:
+    """The numbers the economics chapter quotes, by name (for ``Chapter.glue``): model values in
+    whole kroner, the thesis' printed figures' distances from them, rates in percent, and how
+    many of the societal cost figures disagree with their source (T09)."""
+
+    def rate(share: float) -> str:
+        return f"{100 * share:.2f}".rstrip("0").rstrip(".") + " %"
+
+    return {
+        **{name: _kr(values[name]) for name in PROSE_VALUES},
+        "miss_7500": _kr(values["ressourceforloeb_net_average"] - 7500),
+        "miss_20670": _kr(values["flexjob_total_lowest_hours"] - 20670),
+        "thesis_fall_with_7500": _kr(values["sygedagpenge_net_average"] - 7500),
+        **{name: rate(parameters[name]) for name in PROSE_RATES},
+        "personal_allowance": _kr(parameters["personal_allowance"]),
+        "inconsistent_costs": int((~costs["consistent"].fill_null(True)).sum()),
+    }

@@ -133,3 +133,20 @@ def coverage_figure(sample_sizes: tuple[int, ...] = (25, 39), level: float = 0.9
         fontsize=FONT_SIZE + 1,
     )
     return figure
+
+
+def example_numbers(k: int, n: int, n_resamples: int) -> dict[str, object]:
+    """The worked example of the methods appendix, by name (for ``Chapter.glue``): the exact
+    BCa interval of k of n with its bias correction and acceleration, and the percentile one."""
+    bca = kernels.proportion_ci(k, n, method="bca")
+    percentile = kernels.proportion_ci(k, n, method="percentile")
+    return {
+        "k": k,
+        "n": n,
+        "z0": f"{bca.bias_correction:.4f}",
+        "acceleration": f"{bca.acceleration:.4f}",
+        "bca": f"[{bca.low:.4f}, {bca.high:.4f}] = "
+        f"[{round(bca.low * n)}/{n}, {round(bca.high * n)}/{n}]",
+        "percentile": f"[{round(percentile.low * n)}/{n}, {round(percentile.high * n)}/{n}]",
+        "max_resamples": f"{n_resamples:,}",
+    }

@@ -265,6 +265,13 @@ def execute_notebook(job: NotebookJob) -> str | None:
         )
     except papermill.PapermillExecutionError as error:
         return describe_failure(job, error)
+    except RuntimeError as error:
+        # the kernel did not start or stopped answering (a machine under load, a killed
+        # kernel): no cell is to blame
+        return (
+            f"{relative_to_repo(job.source)}: the kernel failed before a cell could: {error}; "
+            "run the build again"
+        )
     finalise_executed_notebook(job)
     return None
 

@@ -12,10 +12,12 @@ import html
 import io
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import numpy as np
 from IPython.display import HTML
 
 from welfare_paradoxes.engine.artifacts import Table, check_spec_id
@@ -169,6 +171,26 @@ class Chapter:
             buffer, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None}
         )
         return HTML(figure_html(buffer.getvalue(), description, FIGURE_WIDTH_PX))
+
+    def glue(self, numbers: Mapping[str, object]) -> None:
+        """Glue every value of ``numbers`` under its name for the prose (``{glue:text}`name```),
+        without displaying it: one call per notebook, the numbers computed in the package.
+
+        Names must be identifiers; values are text or plain numbers (numpy scalars become
+        Python numbers), so what a page quotes is what the package computed."""
+        from myst_nb import glue
+
+        for name, value in numbers.items():
+            if not name.isidentifier():
+                raise ValueError(f"{self.name}: glue name {name!r} is not an identifier")
+            if isinstance(value, np.generic):
+                value = value.item()
+            if not isinstance(value, str | int | float):
+                raise ValueError(
+                    f"{self.name}: glue {name!r} is a {type(value).__name__}; expected text or a "
+                    "number"
+                )
+            glue(name, value, display=False)
 
     def recorded_parameters(self) -> dict[str, Any]:
         """The parameters that can change a result: all but where the outputs are written.

@@ -371,3 +371,37 @@ def joint_display(
             "the interval and the thesis' wording; the reading after it is the book's."
         ),
     )
+
+
+#: Themes whose statistic the integration chapter's prose quotes, by the name it uses.
+QUOTED_STATISTICS = {
+    "help": "J01-2",
+    "caseworker": "J02-1",
+    "postponed": "J02-2",
+    "steering": "J02-4",
+}
+
+
+def display_numbers(displays: dict[str, Table], recommended: str) -> dict[str, object]:
+    """The numbers the integration chapter quotes, by name (for ``Chapter.glue``): themes by
+    meta-inference, the excerpts linked, and the statistics of the themes its prose discusses."""
+    themes = [row for table in displays.values() for row in table.frame.iter_rows(named=True)]
+    by_theme = {row["theme_id"]: row for row in themes}
+    return {
+        "recommended": recommended,
+        "n_themes": len(themes),
+        **{
+            f"n_{verdict.replace(' ', '_')}": sum(
+                row["meta_inference"] == verdict for row in themes
+            )
+            for verdict in ("confirms", "expands", "diverges", "qualitative only")
+        },
+        "n_linked": len({i for row in themes for i in row["excerpt_ids"].split("; ") if i}),
+        **{
+            f"{name}_statistic": by_theme[theme_id]["statistics"]
+            for name, theme_id in QUOTED_STATISTICS.items()
+        },
+        "stigma_voices": (
+            f"citizens' words only (excerpts by speaker: {by_theme['J02-3']['citizen_voices']})"
+        ),
+    }
