@@ -165,4 +165,4 @@ def test_quick_build_on_another_supported_python(interpreter, tmp_path):
         env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")},
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
-    assert (tmp_path / "build" / "html" / "index.html").is_file()
+    assert (tmp_path / "build" / "_build" / "html" / "index.html").is_file()
