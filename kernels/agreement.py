@@ -44,7 +44,7 @@ from . import _threads
 from ._grid import rank_of_quantile
 from ._random import narrow_slots, stream_key
 from ._validation import check_level, check_n_resamples, check_seed
-from .results import ConfidenceInterval
+from .results import ConfidenceInterval, plain
 
 METRICS = {"nominal": _k.NOMINAL, "ordinal": _k.ORDINAL, "interval": _k.INTERVAL, "ratio": _k.RATIO}
 METHODS = ("units", "hayes")
@@ -86,18 +86,7 @@ class AgreementInterval(ConfidenceInterval):
         self.draws = draws
 
     def as_dict(self) -> dict:
-        def plain(value):
-            if isinstance(value, np.ndarray):
-                return value.tolist()
-            if isinstance(value, np.generic):
-                return value.item()
-            return value
-
-        result = {
-            name: plain(getattr(self, name))
-            for name in ConfidenceInterval.__slots__
-            if not name.startswith("_")
-        }
+        result = super().as_dict()
         result.update(
             metric=self.metric,
             below={str(key): plain(value) for key, value in self.below.items()},

@@ -13,6 +13,15 @@ import numpy as np
 PATHS = ("exact", "monte_carlo", "analytic")
 
 
+def plain(value):
+    """A numpy array or scalar as plain Python (lists, floats, ints); anything else as is."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 @dataclass(frozen=True)
 class ResamplingDistribution:
     """A discrete bootstrap distribution: ``values`` (increasing) and their ``probabilities``.
@@ -175,16 +184,10 @@ class ConfidenceInterval:
 
     def as_dict(self) -> dict:
         """Plain-Python summary (lists for arrays), e.g. for a build manifest."""
-
-        def plain(value):
-            if isinstance(value, np.ndarray):
-                return value.tolist()
-            if isinstance(value, np.generic):
-                return value.item()
-            return value
-
         return {
-            name: plain(getattr(self, name)) for name in self.__slots__ if not name.startswith("_")
+            name: plain(getattr(self, name))
+            for name in ConfidenceInterval.__slots__
+            if not name.startswith("_")
         }
 
 
