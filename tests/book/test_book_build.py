@@ -163,6 +163,13 @@ def test_every_page_links_its_executed_notebook_and_the_manifest_and_both_exist(
         assert all(entry["sha256"] in provenance for entry in record["files"])
 
 
+def test_the_start_page_shows_the_repository_address_of_the_setting(builds):
+    config = yaml.safe_load((BOOK_DIR / "_config.yml").read_text())
+    address = config["parse"]["myst_substitutions"]["repository_url"]
+    page = (CHECK_DIR / "first" / "_build" / "html" / "intro.html").read_text()
+    assert f"From a fresh clone of {address}" in page
+
+
 def test_an_unchanged_rerun_executes_and_renders_nothing(builds):
     result = run_build(CHECK_DIR / "first")
     assert result.returncode == 0, result.stderr
