@@ -30,6 +30,7 @@ help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 	@echo "  variables: PARAMS=$(PARAMS) BUILD_DIR=$(BUILD_DIR) DATA_DIR=<raw exports> NB=<notebook>"
 	@echo "             SET='seed=7 n_resamples=20000' (override parameters) PYTHON=<python3.11-3.13>"
+	@echo "             EDITION=student (the book without the solutions, in BUILD_DIR/student)"
 
 env: $(ENV_STAMP) ## create .venv from the lock of the chosen Python (done by every target that needs it)
 
@@ -41,7 +42,7 @@ $(ENV_STAMP): $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $@
 
-BUILD_OPTIONS = --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SET),--set $(SET))
+BUILD_OPTIONS = --params $(PARAMS) --build-dir $(BUILD_DIR) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(SET),--set $(SET)) $(if $(EDITION),--edition $(EDITION))
 
 book: $(ENV_STAMP) ## execute the notebooks that changed and render the book; prints index.html last
 	$(PY) -m welfare_paradoxes.engine.build $(BUILD_OPTIONS)

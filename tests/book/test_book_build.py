@@ -170,6 +170,47 @@ def test_the_start_page_shows_the_repository_address_of_the_setting(builds):
     assert f"From a fresh clone of {address}" in page
 
 
+def _solution_texts(build_dir):
+    """A distinctive line of every solution, from the executed notebooks of a build."""
+    from welfare_paradoxes.engine.build import is_solution_cell
+
+    texts = []
+    for notebook in (build_dir / "executed").glob("*.ipynb"):
+        for cell in json.loads(notebook.read_text())["cells"]:
+            if is_solution_cell(cell):
+                lines = "".join(cell["source"]).splitlines()
+                texts.append(max(lines[2:], key=len).strip()[:60])
+    return texts
+
+
+def test_every_chapter_has_exercises_with_folded_solutions(builds):
+    html = CHECK_DIR / "first" / "_build" / "html"
+    for notebook in (REPO_ROOT / "notebooks").glob("*.md"):
+        page = (html / f"{notebook.stem}.html").read_text()
+        assert 'class="exercise admonition' in page, notebook.stem
+        assert page.count('class="solution dropdown admonition') == page.count(
+            'class="exercise admonition'
+        ), notebook.stem
+
+
+def test_the_student_edition_has_the_exercises_and_none_of_the_solutions(builds):
+    build_dir = CHECK_DIR / "first"
+    result = run_build(build_dir, "--edition", "student")
+    assert result.returncode == 0, result.stdout + result.stderr
+    student = build_dir / "student" / "_build" / "html"
+    assert result.stdout.strip().splitlines()[-1] == str(student / "index.html")
+    solutions = _solution_texts(build_dir)
+    assert len(solutions) >= len(list((REPO_ROOT / "notebooks").glob("*.md")))
+    published = [path for path in student.rglob("*") if path.is_file()]
+    for path in published:
+        if path.suffix in (".html", ".js", ".ipynb", ".txt", ".json"):
+            text = path.read_text(errors="replace")
+            assert 'class="solution' not in text, path
+            for solution in solutions:
+                assert solution not in text, (path, solution)
+    assert 'class="exercise admonition' in (student / "citizen_survey.html").read_text()
+
+
 def test_an_unchanged_rerun_executes_and_renders_nothing(builds):
     result = run_build(CHECK_DIR / "first")
     assert result.returncode == 0, result.stderr

@@ -145,3 +145,21 @@ def test_an_edited_deleted_or_unreadable_output_makes_its_notebook_run_again(tmp
     assert build.changed_output(settings, job) == "tables/T01.csv is missing"
     record.write_text("{")
     assert build.changed_output(settings, job) == "artifacts/a/T01.json is unreadable"
+
+
+def test_the_student_notebook_keeps_the_exercises_and_drops_the_solutions(tmp_path):
+    executed = tmp_path / "executed" / "a.ipynb"
+    executed.parent.mkdir()
+    cells = [
+        {"cell_type": "markdown", "source": "```{exercise} One\n:label: ex-one\n\nAsk.\n```"},
+        {"cell_type": "markdown", "source": ["```{solution} ex-one\n", ":class: dropdown\n"]},
+        {"cell_type": "code", "source": "1 + 1", "outputs": []},
+        {"cell_type": "markdown", "source": "  :::{solution} ex-two\nAnswer.\n:::"},
+    ]
+    executed.write_text(json.dumps({"cells": cells, "metadata": {}}))
+    settings = build.BuildSettings(tmp_path / "p.yml", tmp_path, None, 1, edition="student")
+    job = build.NotebookJob("a", tmp_path / "a.md", executed, {}, "abc")
+    kept = json.loads(build.write_student_notebook(settings, job).read_text())["cells"]
+    assert [cell["cell_type"] for cell in kept] == ["markdown", "code"]
+    assert "{exercise}" in kept[0]["source"]
+    assert settings.html_dir == tmp_path / "student" / "_build" / "html"

@@ -60,6 +60,9 @@ HTML_DIR = Path("_build") / "html"
 RENDER_STAMP = "book.json"
 RENDER_LOG = "jupyter-book.log"
 PARAMETER_SET_KEYS = {"name", "description", "parameters", "notebooks"}
+EDITIONS = ("default", "student")
+#: How an exercise's solution starts in a page's markdown (sphinx-exercise's directive).
+SOLUTION_FENCES = ("```{solution}", ":::{solution}", "````{solution}")
 HIDDEN_CELL_TAG = "remove-cell"
 
 
@@ -74,10 +77,20 @@ class BuildSettings:
     survey_dir: Path | None
     jobs: int
     overrides: dict = field(default_factory=dict)  # --set key=value, over the set's values
+    edition: str = "default"  # or "student": the same book without the exercises' solutions
+
+    @property
+    def student(self) -> bool:
+        return self.edition == "student"
+
+    @property
+    def output_dir(self) -> Path:
+        """Where Jupyter Book writes this edition (``_build/html`` below it)."""
+        return self.build_dir / "student" if self.student else self.build_dir
 
     @property
     def html_dir(self) -> Path:
-        return self.build_dir / HTML_DIR
+        return self.output_dir / HTML_DIR
 
 
 @dataclass(frozen=True)
@@ -369,8 +382,10 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
     Files are copied only when their bytes changed, keeping modification times, so Sphinx
     re-reads only the pages that changed; files no longer wanted are removed.
     """
-    staged = settings.build_dir / SOURCE_DIR
+    staged = settings.build_dir / (f"{SOURCE_DIR}-student" if settings.student else SOURCE_DIR)
     wanted = {path.relative_to(BOOK_DIR).as_posix(): path for path in tree_files(BOOK_DIR)}
+    if settings.student:
+        wanted["_config.yml"] = write_student_config(settings)
     for job in jobs:
         page = f"{job.name}.ipynb"
         clash = [name for name in wanted if Path(name).stem == job.name and "/" not in name]
@@ -380,7 +395,9 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
                 "remove the placeholder page when its chapter becomes a notebook"
             )
         wanted[page] = job.executed
-        wanted[f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}/{page}"] = job.executed
+        wanted[f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}/{page}"] = (
+            write_student_notebook(settings, job) if settings.student else job.executed
+        )
     manifest = settings.build_dir / MANIFEST_NAME
     if manifest.is_file():
         wanted[f"{PUBLISHED_DIR}/{MANIFEST_FILE}"] = manifest
@@ -404,24 +421,55 @@ def stage_sources(settings: BuildSettings, jobs: list[NotebookJob]) -> Path:
     return staged
 
 
+def _write_if_changed(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+def write_student_config(settings: BuildSettings) -> Path:
+    """The book's configuration with the solutions left out (sphinx-exercise's hide_solutions)."""
+    config = yaml.safe_load((BOOK_DIR / "_config.yml").read_text())
+    config.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    config["title"] = f"{config['title']} (student edition)"
+    return _write_if_changed(
+        settings.build_dir / GENERATED_DIR / "student" / "_config.yml",
+        yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+    )
+
+
+def is_solution_cell(cell: dict) -> bool:
+    """A markdown cell that holds an exercise's solution (one solution per cell, by convention)."""
+    source = "".join(cell.get("source", ""))
+    return cell.get("cell_type") == "markdown" and source.lstrip().startswith(SOLUTION_FENCES)
+
+
+def write_student_notebook(settings: BuildSettings, job: NotebookJob) -> Path:
+    """The executed notebook without its solution cells, for the student edition's download."""
+    notebook = json.loads(job.executed.read_text())
+    notebook["cells"] = [cell for cell in notebook["cells"] if not is_solution_cell(cell)]
+    return _write_if_changed(
+        settings.build_dir / GENERATED_DIR / "student" / f"{job.name}.ipynb",
+        json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+    )
+
+
 def write_provenance_page(settings: BuildSettings, manifest: Path) -> Path:
     """Write the provenance appendix from the manifest; return its path (under the build)."""
-    page = settings.build_dir / GENERATED_DIR / f"{PAGE_NAME}.md"
-    page.parent.mkdir(parents=True, exist_ok=True)
     text = provenance_markdown(
         json.loads(manifest.read_text()),
         f"{PUBLISHED_DIR}/{MANIFEST_FILE}",
         f"{PUBLISHED_DIR}/{NOTEBOOKS_DIR}",
     )
-    if not page.is_file() or page.read_text() != text:
-        page.write_text(text)
-    return page
+    return _write_if_changed(settings.build_dir / GENERATED_DIR / f"{PAGE_NAME}.md", text)
 
 
 def remove_rendering(settings: BuildSettings) -> None:
     """Remove the rendered book and the manifest: a failed build leaves nothing looking current."""
     shutil.rmtree(settings.html_dir, ignore_errors=True)
-    (settings.build_dir / STAMPS_DIR / RENDER_STAMP).unlink(missing_ok=True)
+    for edition_stamp in (RENDER_STAMP, f"student-{RENDER_STAMP}"):
+        (settings.build_dir / STAMPS_DIR / edition_stamp).unlink(missing_ok=True)
     (settings.build_dir / MANIFEST_NAME).unlink(missing_ok=True)
 
 
@@ -432,7 +480,11 @@ def render(settings: BuildSettings, staged: Path) -> None:
             {"sources": files_sha256(tree_files(staged), staged), "lock": file_sha256(LOCK_FILE)}
         )
     )
-    stamp = settings.build_dir / STAMPS_DIR / RENDER_STAMP
+    stamp = (
+        settings.build_dir
+        / STAMPS_DIR
+        / (f"student-{RENDER_STAMP}" if settings.student else RENDER_STAMP)
+    )
     index = settings.html_dir / "index.html"
     if (
         index.is_file()
@@ -447,7 +499,7 @@ def render(settings: BuildSettings, staged: Path) -> None:
         "build",
         str(staged),
         "--path-output",
-        str(settings.build_dir),
+        str(settings.output_dir),
         "-W",
         "-n",
         "--keep-going",
@@ -561,6 +613,12 @@ def main(argv: list[str] | None = None) -> int:
         help="override parameters of the executed notebooks (seed=7 n_resamples=20000)",
     )
     parser.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="default",
+        help="student: the same book without the exercises' solutions (in <build-dir>/student)",
+    )
+    parser.add_argument(
         "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="notebooks run at once"
     )
     arguments = parser.parse_args(argv)
@@ -575,6 +633,7 @@ def main(argv: list[str] | None = None) -> int:
             survey_dir=survey_dir,
             jobs=arguments.jobs,
             overrides=parse_overrides(arguments.set),
+            edition=arguments.edition,
         )
         index = build_book(settings, arguments.only)
     except BuildError as error:
