@@ -1,0 +1,1 @@
+"""The teaching strand: the bootstrap by hand, class activities and the coding exercise."""
