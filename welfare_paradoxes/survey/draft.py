@@ -126,9 +126,10 @@ def read_cells(path: Path | str) -> Table:
 
 
 def _header_cells(data: bytes) -> set[str]:
-    """The header cells under the separator that splits the first rows evenly (then into most
-    cells): the reader picks the separator under which most header cells are known, and a
-    draft knows no questions yet, only that a question may contain commas."""
+    """The header cells under the separator that splits the header into several cells and the
+    first rows evenly (then into most cells). The reader picks the separator under which most
+    header cells are known; a draft knows no questions yet, only that a question may contain
+    commas, so it is given these cells as the known ones."""
     import csv
     import io
 
@@ -141,12 +142,12 @@ def _header_cells(data: bytes) -> set[str]:
         except csv.Error:
             return []
 
-    def score(separator: str) -> tuple[float, int]:
+    def score(separator: str) -> tuple[bool, float, int]:
         rows = records(separator)
         if not rows:
-            return (0.0, 0)
+            return (False, 0.0, 0)
         even = sum(len(row) == len(rows[0]) for row in rows) / len(rows)
-        return (even, len(rows[0]))
+        return (len(rows[0]) > 1, even, len(rows[0]))
 
     best = max(SEPARATORS, key=score)
     header = records(best)[:1]
