@@ -24,7 +24,7 @@ BUILD_DIR ?= build
 DATA_DIR ?=
 UV_VERSION := 0.13.9
 
-.PHONY: help env book notebook verify reference lab test lint bench validate check-privacy lock clean distclean
+.PHONY: help env book notebook verify reference lab test lint bench validate codebook check-privacy lock clean distclean
 
 help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -77,9 +77,13 @@ lint: $(ENV_STAMP) ## ruff check and format check
 bench: $(ENV_STAMP) ## benchmark the kernels and the reader against peer libraries (build/bench.json)
 	$(PY) -m benchmarks
 
-validate: $(ENV_STAMP) ## check a survey export: make validate DATA=path SURVEY=citizens|frontline
-	@test -n "$(DATA)" -a -n "$(SURVEY)" || { echo "usage: make validate DATA=path SURVEY=citizens|frontline [MAPPING=file]"; exit 2; }
-	$(PY) -m welfare_paradoxes.survey.validate --survey $(SURVEY) $(if $(MAPPING),--mapping $(MAPPING)) $(DATA)
+validate: $(ENV_STAMP) ## check a survey export: make validate DATA=path SURVEY=citizens|frontline (or CODEBOOK=file)
+	@test -n "$(DATA)" -a -n "$(SURVEY)$(CODEBOOK)" || { echo "usage: make validate DATA=path SURVEY=citizens|frontline [MAPPING=file], or make validate DATA=path CODEBOOK=file"; exit 2; }
+	$(PY) -m welfare_paradoxes.survey.validate $(if $(CODEBOOK),--codebook $(CODEBOOK),--survey $(SURVEY)) $(if $(MAPPING),--mapping $(MAPPING)) $(DATA)
+
+codebook: $(ENV_STAMP) ## draft a codebook from any Google Forms export: make codebook DATA=path OUT=file [FORCE=1]
+	@test -n "$(DATA)" -a -n "$(OUT)" || { echo "usage: make codebook DATA=path/to/export.csv OUT=codebook.yml [FORCE=1 to overwrite OUT]"; exit 2; }
+	$(PY) -m welfare_paradoxes.survey.draft --out $(OUT) $(if $(FORCE),--force) $(DATA)
 
 check-privacy: $(ENV_STAMP) ## scan built pages, tables and notebooks for e-mail addresses and phone numbers
 	$(PY) -m welfare_paradoxes.engine.privacy $(or $(DIR),$(BUILD_DIR))

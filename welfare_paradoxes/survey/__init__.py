@@ -15,8 +15,23 @@ from .analysis import (
     item_counts,
     require_raw,
 )
-from .codebook import SURVEYS, Codebook, Column, Mapping, load_codebook, load_mapping
-from .load import Provenance, SurveyData, find_export, load_export, load_survey
+from .codebook import (
+    SURVEYS,
+    Codebook,
+    Column,
+    Mapping,
+    load_codebook,
+    load_codebook_file,
+    load_mapping,
+)
+from .load import (
+    Provenance,
+    SurveyData,
+    find_export,
+    load_export,
+    load_survey,
+    load_with_codebook,
+)
 from .problems import Problem, ReconstructedDataError, SurveyError
 from .reader import read_export
 
@@ -38,9 +53,11 @@ __all__ = [
     "indicator",
     "item_counts",
     "load_codebook",
+    "load_codebook_file",
     "load_export",
     "load_mapping",
     "load_survey",
+    "load_with_codebook",
     "read_export",
     "require_raw",
 ]

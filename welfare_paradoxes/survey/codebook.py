@@ -20,6 +20,10 @@ WORDINGS = ("forms", "thesis", "reconstructed")
 # only a lower bound on how many share the experience.
 MEASURES = ("closed", "mention")
 SKIP = "skip"
+# A binary item's categories, yes first: Danish forms, and English ones (a class's own survey).
+BINARY_VALUES = (("Ja", "Nej"), ("Yes", "No"))
+CODEBOOK_KEYS = ("survey", "title_da", "title_en", "respondent_label", "n_reported", "n_lines")
+COLUMN_KEYS = ("variable", "header", "type", "personal", "label_da", "label_en", "wording")
 # The column Google Forms adds itself when a form collects e-mail addresses ("Collect email
 # addresses"), in the languages a Danish form is exported in. It is personal data whatever the
 # codebook says: dropped when the export is read, never typed or echoed.
@@ -105,14 +109,37 @@ def load_codebook(survey: str, directory: Path = SHIPPED_DIR) -> Codebook:
     if survey not in SURVEYS:
         raise CodebookError(f"unknown survey {survey!r}; expected one of {', '.join(SURVEYS)}")
     path = directory / f"codebook_{survey}.yml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return codebook_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+
+
+def load_codebook_file(path: Path | str) -> Codebook:
+    """Any codebook file (a class's own survey, a draft of ``make codebook``), checked as the
+    thesis' codebooks are; a file that is not one raises :class:`CodebookError` naming it."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CodebookError(f"{path}: cannot read the codebook: {error.strerror}") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        reason = " ".join(str(error).split())
+        raise CodebookError(f"{path}: not a YAML codebook: {reason}") from None
+    return codebook_from_dict(raw, path)
+
+
+def codebook_from_dict(raw: object, path: Path) -> Codebook:
+    """A codebook from its parsed YAML, every required key and column checked."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
+        raise CodebookError(f"{path.name}: expected a mapping with a list of 'columns'")
+    missing = [key for key in CODEBOOK_KEYS if key not in raw]
+    if missing:
+        raise CodebookError(f"{path.name}: missing key(s) {', '.join(missing)}")
     columns = tuple(_column(entry, path) for entry in raw["columns"])
     _check_unique(columns, path)
     return Codebook(
-        survey=raw["survey"],
-        title_da=raw["title_da"],
-        title_en=raw["title_en"],
-        respondent_label=raw["respondent_label"],
+        survey=str(raw["survey"]),
+        title_da=str(raw["title_da"]),
+        title_en=str(raw["title_en"]),
+        respondent_label=str(raw["respondent_label"]),
         n_reported=int(raw["n_reported"]),
         n_lines=str(raw["n_lines"]),
         columns=columns,
@@ -121,8 +148,13 @@ def load_codebook(survey: str, directory: Path = SHIPPED_DIR) -> Codebook:
 
 
 def _column(entry: dict, path: Path) -> Column:
+    if not isinstance(entry, dict):
+        raise CodebookError(f"{path.name}: a column entry is not a mapping: {str(entry)[:60]!r}")
     variable = entry.get("variable", "?")
     where = f"{path.name}, variable {variable!r}"
+    missing = [key for key in COLUMN_KEYS if key not in entry]
+    if missing:
+        raise CodebookError(f"{where}: missing key(s) {', '.join(missing)}")
     if entry.get("type") not in TYPES:
         raise CodebookError(f"{where}: type {entry.get('type')!r} is not one of {TYPES}")
     if entry.get("wording") not in WORDINGS:
@@ -133,8 +165,10 @@ def _column(entry: dict, path: Path) -> Column:
     needs_categories = entry["type"] in ("binary", "single_choice", "multi_select")
     if needs_categories != bool(categories):
         raise CodebookError(f"{where}: categories belong to choice items and only to them")
-    if entry["type"] == "binary" and tuple(c.value for c in categories) != ("Ja", "Nej"):
-        raise CodebookError(f"{where}: a binary item has the categories Ja and Nej, in that order")
+    if entry["type"] == "binary" and tuple(c.value for c in categories) not in BINARY_VALUES:
+        raise CodebookError(
+            f"{where}: a binary item has the categories Ja and Nej (or Yes and No), in that order"
+        )
     if entry["type"] == "contact" and not entry["personal"]:
         raise CodebookError(f"{where}: contact details are personal data")
     if entry.get("other") and entry["type"] != "multi_select":
@@ -216,9 +250,16 @@ def load_mapping(path: Path | str | None, codebook: Codebook) -> Mapping:
         raw = {}
     if not isinstance(raw, dict) or not all(isinstance(v, dict | type(None)) for v in raw.values()):
         raise SurveyError([Problem("bad-mapping", str(path), None, None, str(raw)[:80], expected)])
-    unknown_sections = sorted(set(raw) - set(SURVEYS))
+    unknown_sections = sorted(set(raw) - set(SURVEYS) - {codebook.survey})
     problems = [
-        Problem("bad-mapping", str(path), None, None, name, "a section named citizens or frontline")
+        Problem(
+            "bad-mapping",
+            str(path),
+            None,
+            None,
+            name,
+            f"a section named {' or '.join(sorted(set(SURVEYS) | {codebook.survey}))}",
+        )
         for name in unknown_sections
     ]
     variables = {c.variable for c in codebook.columns}

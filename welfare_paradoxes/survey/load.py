@@ -21,7 +21,15 @@ from typing import Literal
 import polars as pl
 import yaml
 
-from .codebook import SHIPPED_DIR, SURVEYS, Codebook, load_codebook, load_mapping, normalise_header
+from .codebook import (
+    SHIPPED_DIR,
+    SURVEYS,
+    Codebook,
+    load_codebook,
+    load_codebook_file,
+    load_mapping,
+    normalise_header,
+)
 from .problems import Problem, SurveyError
 from .reader import CSV_SUFFIXES, RESPONDENT, XLSX_SUFFIXES, read_export, read_table
 
@@ -289,3 +297,39 @@ def _relative(path: Path, directory: Path) -> str:
         return path.resolve().relative_to(directory.resolve()).as_posix()
     except ValueError:
         return path.name
+
+
+def load_with_codebook(
+    path: Path | str, codebook: Codebook | Path | str, mapping: Path | str | None = None
+) -> SurveyData:
+    """Read an export of any survey (a class's own) against its codebook file.
+
+    The export is *raw* when a ``provenance.yml`` beside it says ``status: raw``, otherwise
+    *undeclared*; there is no reconstruction to recognise.
+    """
+    path = Path(path)
+    if not isinstance(codebook, Codebook):
+        codebook = load_codebook_file(codebook)
+    export = read_export(path, codebook, load_mapping(mapping, codebook))
+    declared_raw = folder_provenance(path.parent).get("status") == "raw"
+    status: Literal["raw", "undeclared"] = "raw" if declared_raw else "undeclared"
+    note = (
+        f"Google Forms answers declared raw in {PROVENANCE_FILE}; joint analyses are enabled."
+        if declared_raw
+        else f"Not declared raw: joint analyses stay off until a {PROVENANCE_FILE} beside the "
+        "export says 'status: raw'."
+    )
+    provenance = Provenance(
+        survey=codebook.survey,
+        status=status,
+        source=path.name,
+        sha256=export.sha256,
+        file_format=export.file_format,
+        separator=export.separator,
+        mapping=None if mapping is None else Path(mapping).name,
+        dropped_personal=export.dropped_personal,
+        skipped_columns=export.skipped_columns,
+        note=note,
+        file=path,
+    )
+    return SurveyData(export.frame, codebook, provenance, export.warnings)

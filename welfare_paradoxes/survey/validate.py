@@ -1,4 +1,5 @@
-"""Check a Google Forms export against its codebook: ``make validate DATA=... SURVEY=...``.
+"""Check a Google Forms export against its codebook: ``make validate DATA=... SURVEY=...``
+for the thesis' surveys, ``make validate DATA=... CODEBOOK=...`` for any other (a class's own).
 
 Exit 0 with a per-variable summary on stdout, or 1 with every problem on stderr (file, row,
 column, value, expected). Writes nothing. Personal columns are named, never shown.
@@ -13,8 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from .analysis import item_counts
-from .codebook import SURVEYS
-from .load import SurveyData, folder_mapping, load_export
+from .codebook import SURVEYS, CodebookError
+from .load import SurveyData, folder_mapping, load_export, load_with_codebook
 from .problems import SurveyError
 
 
@@ -58,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m welfare_paradoxes.survey.validate", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--survey", required=True, choices=SURVEYS)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--survey", choices=SURVEYS, help="one of the thesis' surveys")
+    which.add_argument("--codebook", type=Path, help="a codebook file (e.g. from make codebook)")
     parser.add_argument(
         "--mapping",
         type=Path,
@@ -68,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         mapping = args.mapping or folder_mapping(args.path.parent)
-        data = load_export(args.path, args.survey, mapping)
-    except SurveyError as error:
+        if args.codebook is not None:
+            data = load_with_codebook(args.path, args.codebook, mapping)
+        else:
+            data = load_export(args.path, args.survey, mapping)
+    except (SurveyError, CodebookError) as error:
         print(error, file=sys.stderr)
         return 1
     with pl.Config(tbl_rows=-1):

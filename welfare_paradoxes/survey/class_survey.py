@@ -1,0 +1,172 @@
+"""A class's own survey: every category of its choice items, with every interval the book uses.
+
+>>> from welfare_paradoxes.survey.class_survey import class_proportions_table
+>>> from welfare_paradoxes.survey.load import load_with_codebook
+>>> data = load_with_codebook("klasse.csv", "codebook.yml")        # doctest: +SKIP
+>>> class_proportions_table(data, n_resamples=10_000, seed=1)     # doctest: +SKIP
+
+Unlike the thesis' tables (:func:`welfare_paradoxes.survey.statistics.proportions_table`),
+which show the proportions the thesis reports, every category of every binary and single-choice
+item and every option of every multi-select item is a row. Items are answered by different
+numbers of respondents (an empty single-choice cell is no answer; an empty multi-select cell
+is "none chosen"), so the Monte Carlo bootstrap resamples the respondents who answered each
+question, jointly across that question's categories.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+import kernels
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.engine.display import percent, percent_interval
+
+from .analysis import CHOICE_TYPES, indicator
+from .load import SurveyData
+from .statistics import INTERVAL_METHODS, LEVEL
+
+
+@dataclass(frozen=True)
+class ClassItem:
+    """One proportion of a class survey: a category (or option) of a choice item."""
+
+    variable: str
+    value: str
+    question: str  # the question as the form asks it
+    label: str  # the category's English label, or the value where it is still to be reviewed
+
+
+def class_items(data: SurveyData) -> list[ClassItem]:
+    """Every category of every non-personal choice item, in codebook order."""
+    items = []
+    for column in data.codebook.columns:
+        if column.type not in CHOICE_TYPES or column.personal:
+            continue
+        for category in column.categories:
+            label = category.value if category.label_en.startswith("TODO") else category.label_en
+            items.append(ClassItem(column.variable, category.value, column.header, label))
+    return items
+
+
+def class_proportions(
+    data: SurveyData, n_resamples: int, seed: int, level: float = LEVEL
+) -> tuple[pl.DataFrame, dict[str, str], pl.DataFrame]:
+    """k, n, the share and every interval of ``INTERVAL_METHODS`` for each of ``class_items``;
+    how each method was computed; and the Monte Carlo error of every Monte Carlo endpoint.
+
+    Questions nobody answered have no proportion and no row.
+    """
+    rows: list[dict] = []
+    errors: list[dict] = []
+    compute: dict[str, str] = {}
+    for variable, items in _by_variable(class_items(data)).items():
+        hits = [indicator(data, variable, item.value) for item in items]
+        answered = hits[0].is_not_null().to_numpy()
+        n = int(answered.sum())
+        if n == 0:
+            continue
+        answers = np.vstack([hit.to_numpy()[answered].astype(np.int64) for hit in hits])
+        k = answers.sum(axis=1)
+        columns: dict[str, np.ndarray] = {}
+        row_errors: dict[str, np.ndarray] = {}
+        for method in INTERVAL_METHODS:
+            if method.family == "exact bootstrap":
+                interval = kernels.proportion_ci(
+                    k, np.full_like(k, n), method=method.kernel_method, level=level
+                )
+            elif method.family == "Monte Carlo bootstrap":
+                interval = kernels.bootstrap_ci(
+                    answers,
+                    statistic="proportion",
+                    method=method.kernel_method,
+                    n_resamples=n_resamples,
+                    seed=seed,
+                    level=level,
+                )
+            else:
+                interval = kernels.analytic_ci(
+                    k, np.full_like(k, n), method=method.kernel_method, level=level
+                )
+            low, high = (np.broadcast_to(np.asarray(end, dtype=float), k.shape) for end in interval)
+            columns[f"{method.key}_low"], columns[f"{method.key}_high"] = low, high
+            if interval.path == "monte_carlo":
+                low_error, high_error = kernels.monte_carlo_error(interval)
+                row_errors[f"{method.key}_low"] = np.broadcast_to(low_error, k.shape)
+                row_errors[f"{method.key}_high"] = np.broadcast_to(high_error, k.shape)
+            compute[method.key] = interval.path + (
+                f" (B = {interval.n_resamples}, seed {interval.seed})"
+                if interval.n_resamples
+                else ""
+            )
+        for index, item in enumerate(items):
+            rows.append(
+                {
+                    "variable": item.variable,
+                    "value": item.value,
+                    "question": item.question,
+                    "label": item.label,
+                    "k": int(k[index]),
+                    "n": n,
+                    "share": float(k[index]) / n,
+                    **{key: float(values[index]) for key, values in columns.items()},
+                }
+            )
+            errors.append({key: float(values[index]) for key, values in row_errors.items()})
+    if not rows:
+        raise ValueError(f"{data.provenance.source}: no choice item has any answer")
+    return pl.DataFrame(rows), compute, pl.DataFrame(errors)
+
+
+def _by_variable(items: list[ClassItem]) -> dict[str, list[ClassItem]]:
+    grouped: dict[str, list[ClassItem]] = {}
+    for item in items:
+        grouped.setdefault(item.variable, []).append(item)
+    return grouped
+
+
+def class_proportions_table(
+    data: SurveyData,
+    n_resamples: int,
+    seed: int,
+    table_id: str = "class-proportions",
+    title: str | None = None,
+) -> Table:
+    """The per-item proportions of a validated class survey, with its formatted page version."""
+    frame, compute, errors = class_proportions(data, n_resamples, seed)
+    shown = frame.select(
+        pl.col("question"),
+        pl.col("label"),
+        pl.format("{}/{}", "k", "n").alias("count"),
+        pl.col("share").map_elements(percent, return_dtype=pl.String).alias("percent"),
+        *[
+            pl.struct(f"{m.key}_low", f"{m.key}_high")
+            .map_elements(
+                lambda row, key=m.key: percent_interval(row[f"{key}_low"], row[f"{key}_high"]),
+                return_dtype=pl.String,
+            )
+            .alias(m.key)
+            for m in INTERVAL_METHODS
+        ],
+    )
+    labels = {"question": "Question", "label": "Answer", "count": "k/n", "percent": "%"}
+    labels |= {m.key: m.label for m in INTERVAL_METHODS}
+    note = (
+        f"95 % intervals in percent. Monte Carlo: B = {n_resamples:,} resamples, seed {seed}, "
+        "resampling the respondents who answered each question. n = respondents who answered "
+        "the question (every respondent for a multi-select question). Data: "
+        f"{data.provenance.source} ({data.provenance.status} export)."
+    )
+    return Table(
+        id=table_id,
+        title=title or f"Answers to {data.codebook.title_da}",
+        frame=frame,
+        shown=shown,
+        sources=(data.provenance.file, data.codebook.path),
+        labels=labels,
+        note=note,
+        compute=compute,
+        monte_carlo_error=errors,
+    )
