@@ -4,25 +4,32 @@
 >>> citizens = load_survey("citizens")          # the shipped reconstruction
 >>> item_counts(citizens, "postponed_sick_leave")  # (k, n) of "Ja"
 (23, 39)
+>>> from welfare_paradoxes.survey import load_synthetic, crosstab
+>>> teaching = load_synthetic()  # SYNTHETIC teaching data (data/synthetic), never the thesis'
+>>> crosstab(teaching, "symptoms", "postponed_sick_leave").synthetic
+True
 """
 
 from .analysis import (
     DEFAULT_SUPPRESSION_THRESHOLD,
+    SYNTHETIC_LABEL,
     CrossTable,
     count_table,
     crosstab,
     indicator,
     item_counts,
+    require_joint,
     require_raw,
 )
 from .codebook import SURVEYS, Codebook, Column, Mapping, load_codebook, load_mapping
-from .load import Provenance, SurveyData, find_export, load_export, load_survey
-from .problems import Problem, ReconstructedDataError, SurveyError
+from .load import Provenance, SurveyData, find_export, load_export, load_survey, load_synthetic
+from .problems import Problem, ReconstructedDataError, SurveyError, SyntheticDataError
 from .reader import read_export
 
 __all__ = [
     "DEFAULT_SUPPRESSION_THRESHOLD",
     "SURVEYS",
+    "SYNTHETIC_LABEL",
     "Codebook",
     "Column",
     "CrossTable",
@@ -32,6 +39,7 @@ __all__ = [
     "ReconstructedDataError",
     "SurveyData",
     "SurveyError",
+    "SyntheticDataError",
     "count_table",
     "crosstab",
     "find_export",
@@ -41,6 +49,8 @@ __all__ = [
     "load_export",
     "load_mapping",
     "load_survey",
+    "load_synthetic",
     "read_export",
+    "require_joint",
     "require_raw",
 ]
