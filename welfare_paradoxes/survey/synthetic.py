@@ -182,6 +182,8 @@ def _item(
 
 def synthetic_rows(codebook: Codebook, seed: int = SEED) -> list[list[str]]:
     """The export's rows, cells in codebook column order."""
+    if MARKER_COLUMN not in {c.variable for c in codebook.columns}:
+        raise ValueError(f"the {codebook.survey} codebook has no {MARKER_COLUMN} column")
     n = codebook.n_reported
     chosen = {(item.variable, item.value): item.chosen for item in model_items(codebook, seed)}
     rows = []
@@ -201,8 +203,6 @@ def synthetic_rows(codebook: Codebook, seed: int = SEED) -> list[list[str]]:
             else:  # other free text, contact details
                 cells.append("")
         rows.append(cells)
-    if MARKER_COLUMN not in {c.variable for c in codebook.columns}:
-        raise ValueError(f"the {codebook.survey} codebook has no {MARKER_COLUMN} column")
     return rows
 
 
