@@ -4,15 +4,21 @@
 >>> citizens = load_survey("citizens")          # the shipped reconstruction
 >>> item_counts(citizens, "postponed_sick_leave")  # (k, n) of "Ja"
 (23, 39)
+>>> from welfare_paradoxes.survey import load_synthetic, crosstab
+>>> teaching = load_synthetic()  # SYNTHETIC teaching data (data/synthetic), never the thesis'
+>>> crosstab(teaching, "symptoms", "postponed_sick_leave").synthetic
+True
 """
 
 from .analysis import (
     DEFAULT_SUPPRESSION_THRESHOLD,
+    SYNTHETIC_LABEL,
     CrossTable,
     count_table,
     crosstab,
     indicator,
     item_counts,
+    require_joint,
     require_raw,
 )
 from .codebook import (
@@ -30,14 +36,16 @@ from .load import (
     find_export,
     load_export,
     load_survey,
+    load_synthetic,
     load_with_codebook,
 )
-from .problems import Problem, ReconstructedDataError, SurveyError
+from .problems import Problem, ReconstructedDataError, SurveyError, SyntheticDataError
 from .reader import read_export
 
 __all__ = [
     "DEFAULT_SUPPRESSION_THRESHOLD",
     "SURVEYS",
+    "SYNTHETIC_LABEL",
     "Codebook",
     "Column",
     "CrossTable",
@@ -47,6 +55,7 @@ __all__ = [
     "ReconstructedDataError",
     "SurveyData",
     "SurveyError",
+    "SyntheticDataError",
     "count_table",
     "crosstab",
     "find_export",
@@ -57,7 +66,9 @@ __all__ = [
     "load_export",
     "load_mapping",
     "load_survey",
+    "load_synthetic",
     "load_with_codebook",
     "read_export",
+    "require_joint",
     "require_raw",
 ]

@@ -1,4 +1,5 @@
-"""Per-item counts for the interval kernels, and the guarded cross-table for raw data."""
+"""Per-item counts for the interval kernels, and the guarded cross-table for raw data (and for
+the synthetic teaching data, labelled synthetic)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,16 @@ DEFAULT_SUPPRESSION_THRESHOLD = 3
 CHOICE_TYPES = ("binary", "single_choice", "multi_select")
 
 
+SYNTHETIC_LABEL = "SYNTHETIC data for teaching, not the thesis' data"
+
+
 def require_raw(data: SurveyData, purpose: str) -> None:
     """Refuse an analysis that joins items when the rows are not real respondents."""
+    if data.synthetic:
+        raise ReconstructedDataError(
+            f"{purpose} needs the real {data.survey} survey export: {data.provenance.source} is "
+            "a synthetic data set for teaching, whose joint structure is invented."
+        )
     if data.reconstructed:
         raise ReconstructedDataError(
             f"{purpose} needs the real {data.survey} survey export: it joins answers within "
@@ -29,6 +38,13 @@ def require_raw(data: SurveyData, purpose: str) -> None:
             f"{purpose} needs an export declared raw: {data.provenance.source} is not the "
             "reconstruction, but no provenance.yml beside it says 'status: raw'."
         )
+
+
+def require_joint(data: SurveyData, purpose: str) -> None:
+    """Admit an analysis that joins items on raw data, or on synthetic data (for teaching, its
+    results labelled synthetic); refuse it otherwise, as ``require_raw`` does."""
+    if not data.synthetic:
+        require_raw(data, purpose)
 
 
 def indicator(data: SurveyData, variable: str, value: str | None = None) -> pl.Series:
@@ -91,6 +107,16 @@ class CrossTable:
     counts: pl.DataFrame
     suppressed: tuple[tuple[str, str], ...]  # (row category, column category)
     threshold: int
+    status: str = "raw"  # the data's provenance status: "raw" or "synthetic"
+
+    @property
+    def synthetic(self) -> bool:
+        return self.status == "synthetic"
+
+    @property
+    def label(self) -> str:
+        """What the counts are: ``SYNTHETIC_LABEL`` on synthetic data, else empty."""
+        return SYNTHETIC_LABEL if self.synthetic else ""
 
 
 def crosstab(
@@ -99,13 +125,14 @@ def crosstab(
     column: str,
     threshold: int = DEFAULT_SUPPRESSION_THRESHOLD,
 ) -> CrossTable:
-    """Cross-table of two choice items on raw data, with small cells suppressed.
+    """Cross-table of two choice items on raw (or synthetic) data, with small cells suppressed.
 
     Cells with 1 to ``threshold - 1`` respondents are hidden, and so is the next smallest
     cell of any row or column left with a single hidden cell, which its margin (published
-    elsewhere as a per-item count) would otherwise reveal. No margins are shown.
+    elsewhere as a per-item count) would otherwise reveal. No margins are shown. On synthetic
+    data the result's ``status`` is ``"synthetic"`` (see ``CrossTable.label``).
     """
-    require_raw(data, f"A cross-table of {row} by {column}")
+    require_joint(data, f"A cross-table of {row} by {column}")
     row_item, column_item = data.codebook.column(row), data.codebook.column(column)
     grid = [
         [_joint_count(data, row_item, r, column_item, c) for c in column_item.values]
@@ -123,7 +150,7 @@ def crosstab(
         schema_overrides={c: pl.Int64 for c in column_item.values},
     )
     suppressed = tuple((row_item.values[i], column_item.values[j]) for i, j in sorted(hidden))
-    return CrossTable(counts, suppressed, threshold)
+    return CrossTable(counts, suppressed, threshold, data.provenance.status)
 
 
 def _joint_count(data: SurveyData, row: Column, r: str, column: Column, c: str) -> int:

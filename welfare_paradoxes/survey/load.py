@@ -9,12 +9,20 @@ reconstruction. An export is *raw* only when its user declares it, with a ``prov
 beside it that says ``status: raw``; any other export is *undeclared*, which ``load_export``
 reads (for validation) and ``load_survey`` refuses. Only raw data switch on joint analyses, so
 the reconstruction never passes for real answers.
+
+An export is *synthetic* (:mod:`welfare_paradoxes.survey.synthetic`, a data set for teaching
+joint analyses) when its folder's ``provenance.yml`` says ``status: synthetic`` or when at least
+half of its rows carry the generator's markers (its placeholder submission times, or the
+``SYNTETISK S<NN>`` text in the comment column), whatever its folder declares. ``load_survey``,
+which the thesis' chapters call, refuses a synthetic export; ``load_synthetic`` reads it, and
+the joint analyses accept it, labelled synthetic.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -30,17 +38,19 @@ from .codebook import (
     load_mapping,
     normalise_header,
 )
-from .problems import Problem, SurveyError
+from .problems import Problem, SurveyError, SyntheticDataError
 from .reader import CSV_SUFFIXES, RESPONDENT, XLSX_SUFFIXES, read_export, read_table
+from .synthetic_marker import GENERATOR, MARKER, MARKER_COLUMN, START, STEP, SYNTHETIC_DIR
 
 PROVENANCE_FILE = "provenance.yml"
+Status = Literal["reconstructed", "raw", "undeclared", "synthetic"]
 MAPPING_FILES = ("mapping.yml", "mapping.yaml")
 
 
 @dataclass(frozen=True)
 class Provenance:
     survey: str
-    status: Literal["reconstructed", "raw", "undeclared"]
+    status: Status
     source: str  # the export's path relative to the data folder
     sha256: str
     file_format: str
@@ -58,6 +68,10 @@ class Provenance:
     @property
     def raw(self) -> bool:
         return self.status == "raw"
+
+    @property
+    def synthetic(self) -> bool:
+        return self.status == "synthetic"
 
     def describe(self) -> str:
         """One line for a chapter's provenance box."""
@@ -88,6 +102,10 @@ class SurveyData:
     def raw(self) -> bool:
         return self.provenance.raw
 
+    @property
+    def synthetic(self) -> bool:
+        return self.provenance.synthetic
+
     def describe(self) -> str:
         """The provenance line, with any warning about the rows (a submission sent twice)."""
         text = self.provenance.describe()
@@ -111,10 +129,19 @@ def load_survey(
     In ``data_dir`` the export is ``<survey>.csv`` or ``<survey>.xlsx`` if there is one;
     otherwise the one .csv/.xlsx file whose headers match this survey's codebook better than
     the other survey's. A ``mapping.yml`` there is used unless ``mapping`` names another.
+
+    A synthetic export (see ``load_synthetic``) is refused: these are the thesis' data.
     """
     directory = SHIPPED_DIR if data_dir is None else Path(data_dir)
     mapping = folder_mapping(directory) if mapping is None else mapping
     data = load_export(find_export(survey, directory, mapping), survey, mapping, directory)
+    if data.synthetic:
+        raise SyntheticDataError(
+            f"{data.provenance.file} is a synthetic data set for teaching; the chapters that "
+            "report the thesis read only the thesis' survey data (load it for teaching with "
+            "welfare_paradoxes.survey.load_synthetic)",
+            str(data.provenance.file),
+        )
     if data.provenance.status == "undeclared":
         raise SurveyError(
             [
@@ -132,13 +159,36 @@ def load_survey(
     return data
 
 
+def load_synthetic(
+    survey: str = "citizens",
+    data_dir: Path | str | None = None,
+    mapping: Path | str | None = None,
+) -> SurveyData:
+    """Load a synthetic export for teaching: data/synthetic by default, or the one in ``data_dir``.
+
+    Joint analyses (``crosstab``, ``statistics.joint_analysis``) accept the result, labelled
+    synthetic; the thesis' chapters (``load_survey``) refuse it. An export that is not
+    synthetic is refused here, so real or reconstructed answers never pass as teaching data.
+    """
+    directory = SYNTHETIC_DIR if data_dir is None else Path(data_dir)
+    mapping = folder_mapping(directory) if mapping is None else mapping
+    data = load_export(find_export(survey, directory, mapping), survey, mapping, directory)
+    if not data.synthetic:
+        raise ValueError(
+            f"{data.provenance.file} is not a synthetic data set ({data.provenance.status} "
+            f"data); load_synthetic reads only what `{GENERATOR}` writes"
+        )
+    return data
+
+
 def load_export(
     path: Path | str,
     survey: str,
     mapping: Path | str | None = None,
     data_dir: Path | str | None = None,
 ) -> SurveyData:
-    """Read one export file of ``survey`` and decide whether it is reconstructed or raw."""
+    """Read one export file of ``survey`` and decide whether it is reconstructed, raw,
+    undeclared or synthetic."""
     path = Path(path)
     directory = Path(data_dir) if data_dir is not None else path.parent
     codebook = load_codebook(survey)
@@ -173,11 +223,31 @@ def folder_provenance(directory: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def _status(
-    path: Path, survey: str, sha256: str, frame: pl.DataFrame
-) -> tuple[Literal["reconstructed", "raw", "undeclared"], str]:
+def _status(path: Path, survey: str, sha256: str, frame: pl.DataFrame) -> tuple[Status, str]:
     marker = folder_provenance(path.parent)
     entry = marker.get("surveys", {}).get(survey, {})
+    if marker.get("status") == "synthetic" and entry.get("file") == path.name:
+        if entry.get("sha256") != sha256:
+            raise SurveyError(
+                [
+                    Problem(
+                        "changed-synthetic",
+                        str(path),
+                        None,
+                        None,
+                        f"sha256 {sha256}",
+                        f"sha256 {entry.get('sha256')} as {PROVENANCE_FILE} records: rebuild "
+                        f"it with `{GENERATOR}` (--out and --seed for a variant of your own)",
+                    )
+                ]
+            )
+        return "synthetic", _SYNTHETIC_NOTE
+    marked, rows = synthetic_matches(frame)
+    if rows and 2 * marked >= rows:
+        return "synthetic", (
+            f"{_SYNTHETIC_NOTE} Recognised by its content: {marked} of its {rows} rows carry "
+            "the generator's markers."
+        )
     if marker.get("status") == "reconstructed" and entry.get("file") == path.name:
         if entry.get("sha256") != sha256:
             raise SurveyError(
@@ -214,6 +284,27 @@ def _status(
     )
 
 
+def synthetic_matches(frame: pl.DataFrame) -> tuple[int, int]:
+    """(rows carrying a marker of the synthetic generator, rows of ``frame``).
+
+    A row is marked when its submission time is one of the generator's placeholders (a whole
+    minute of ``START``'s day, ``START + (N - 1) * STEP``) or its comment cell starts with
+    ``"SYNTETISK "``, so a copy is recognised whatever a spreadsheet did to its formatting or
+    row order, and whether its times or its comments were changed.
+    """
+    marked = pl.Series("marked", [False] * frame.height, dtype=pl.Boolean)
+    if "timestamp" in frame.columns and frame.schema["timestamp"] == pl.Datetime("us"):
+        since = (frame["timestamp"] - START).dt.total_microseconds()
+        step = STEP // timedelta(microseconds=1)
+        day = timedelta(days=1) // timedelta(microseconds=1)
+        marked = marked | ((since >= 0) & (since < day) & (since % step == 0)).fill_null(False)
+    if MARKER_COLUMN in frame.columns and frame.schema[MARKER_COLUMN] == pl.String:
+        comment = frame[MARKER_COLUMN].fill_null("").str.strip_chars_start()
+        marked = marked | comment.str.starts_with(f"{MARKER} ")
+    total = int(marked.sum())
+    return total, frame.height
+
+
 def answer_rows(frame: pl.DataFrame) -> list[tuple]:
     """Each respondent's answers as a comparable tuple (no respondent number, no timestamp)."""
     columns = [c for c in frame.columns if c not in (RESPONDENT, "timestamp")]
@@ -244,6 +335,13 @@ def reconstruction_matches(frame: pl.DataFrame, survey: str) -> tuple[int, int, 
 _RECONSTRUCTED_NOTE = (
     "Reconstructed from the counts the thesis reports: each item reproduces its marginal "
     "counts, but rows are not real respondents, so analyses joining two items are refused."
+)
+
+
+_SYNTHETIC_NOTE = (
+    "SYNTHETIC data for teaching, not the thesis' data: each item matches the thesis' reported "
+    "count, and the joint structure between items is invented by a one-factor model "
+    f"(`{GENERATOR}`)."
 )
 
 

@@ -47,3 +47,13 @@ class SurveyError(ValueError):
 
 class ReconstructedDataError(RuntimeError):
     """A joint analysis asked for on the reconstructed surveys, whose rows are not people."""
+
+
+class SyntheticDataError(SurveyError):
+    """A synthetic teaching data set loaded as the thesis' survey: a one-line refusal."""
+
+    def __init__(self, message: str, file: str):
+        self.problems = (
+            Problem("synthetic-data", file, None, None, "a synthetic data set", "the thesis' data"),
+        )
+        ValueError.__init__(self, message)

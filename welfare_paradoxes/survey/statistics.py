@@ -18,6 +18,7 @@ from welfare_paradoxes.engine.artifacts import Table
 from welfare_paradoxes.engine.display import percent, percent_interval
 from welfare_paradoxes.survey import (
     DEFAULT_SUPPRESSION_THRESHOLD,
+    SYNTHETIC_LABEL,
     CrossTable,
     ReconstructedDataError,
     SurveyData,
@@ -178,6 +179,11 @@ def largest_monte_carlo_error(*errors: pl.DataFrame) -> float:
 
 def count_check_status(data: SurveyData) -> str:
     """What agreement with the thesis' counts means for ``data``, for a page's prose."""
+    if data.synthetic:
+        return (
+            "consistent by construction: the synthetic teaching data were generated to match "
+            "them; they are not the thesis' data"
+        )
     if data.raw:
         return "reproduced: counted in the real answers"
     if data.reconstructed:
@@ -463,7 +469,11 @@ def monte_carlo_agreement(frame: pl.DataFrame) -> tuple[int, int]:
 def joint_analysis(
     data: SurveyData, row: str, column: str, threshold: int = DEFAULT_SUPPRESSION_THRESHOLD
 ) -> CrossTable | str:
-    """A cross-table of two items on raw data, or, on reconstructed data, the refusal."""
+    """A cross-table of two items on raw data, or, on reconstructed data, the refusal.
+
+    On synthetic teaching data (``load_synthetic``) the cross-table is computed, with the same
+    small-cell suppression, and labelled synthetic (``CrossTable.synthetic``, ``.label``).
+    """
     try:
         return crosstab(data, row, column, threshold)
     except ReconstructedDataError as refusal:
@@ -471,16 +481,29 @@ def joint_analysis(
 
 
 def cross_table(result: CrossTable, data: SurveyData, row: str, column: str) -> Table:
-    """A cross-table as a supporting page table, with its suppression stated."""
+    """A cross-table as a supporting page table, with its suppression stated.
+
+    On synthetic data its id, title and note say so: ``crosstab-synthetic``, a title that
+    begins with "SYNTHETIC", and a note that begins with ``SYNTHETIC_LABEL``.
+    """
+    title = f"{data.codebook.column(row).label_en} by {data.codebook.column(column).label_en}"
+    note = (
+        f"Counts of respondents; cells below {result.threshold} are suppressed (shown as –), "
+        f"and so are cells that would reveal them: {len(result.suppressed)} suppressed."
+    )
+    synthetic = result.synthetic or data.synthetic
+    if synthetic:
+        title = f"SYNTHETIC (teaching data): {title}"
+        note = (
+            f"{SYNTHETIC_LABEL}: synthetic respondents whose joint structure is invented by a "
+            f"model; only each item's count is the thesis'. {note}"
+        )
     return Table(
-        id="crosstab",
-        title=f"{data.codebook.column(row).label_en} by {data.codebook.column(column).label_en}",
+        id="crosstab-synthetic" if synthetic else "crosstab",
+        title=title,
         frame=result.counts,
         sources=(data.provenance.file,),
-        note=(
-            f"Counts of respondents; cells below {result.threshold} are suppressed (shown as –), "
-            f"and so are cells that would reveal them: {len(result.suppressed)} suppressed."
-        ),
+        note=note,
     )
 
 
