@@ -77,7 +77,7 @@ def test_every_page_of_the_table_of_contents_is_rendered(builds):
     html = CHECK_DIR / "first" / "_build" / "html"
     missing = [page for page in pages if not (html / f"{page}.html").is_file()]
     assert not missing
-    assert len(pages) == 14
+    assert len(pages) == 17
 
 
 def test_the_manifest_lists_every_implemented_artifact_with_true_hashes(builds):

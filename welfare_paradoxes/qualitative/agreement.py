@@ -154,3 +154,9 @@ __all__ = [
     "simulated_coder",
     "thesis_and_simulated",
 ]
+
+
+def pooled_summary(table: Table) -> str:
+    """The pooled row of an ``agreement_table``: alpha and its interval, for prose."""
+    row = table.frame.filter(pl.col("code") == "all").row(0, named=True)
+    return f"{row['alpha']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"

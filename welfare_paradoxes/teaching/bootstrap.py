@@ -15,6 +15,8 @@ import polars as pl
 from matplotlib.figure import Figure
 
 import kernels
+from welfare_paradoxes.engine.artifacts import Table
+from welfare_paradoxes.survey.statistics import COVERAGE_LABELS
 
 #: The sample a class resamples by hand: six answers, four "yes" (1) and two "no" (0); a die
 #: roll of 1-6 picks the respondent.
@@ -85,10 +87,44 @@ def coverage_simulation(
         exact = kernels.coverage(n, np.array([p]), method=method)
         rows.append(
             {
-                "method": method,
+                "method": COVERAGE_LABELS[method],
                 "simulated": float(hits.mean()),
                 "exact": float(exact.coverage[0]),
                 "samples": samples,
             }
         )
     return pl.DataFrame(rows)
+
+
+def distribution_table(distribution: pl.DataFrame) -> Table:
+    """The exact resampling distribution of the hand sample, for the page."""
+    yes, n = sum(HAND_SAMPLE), len(HAND_SAMPLE)
+    return Table(
+        id="hand-distribution",
+        title=f"The exact bootstrap distribution of {n} answers, {yes} of them yes",
+        frame=distribution,
+        sources=(),
+        labels={
+            "count": "Yeses in the resample",
+            "resamples": "Roll sequences",
+            "probability": "Probability",
+        },
+        note=f"All {n}**{n} sequences of {n} die rolls, enumerated.",
+    )
+
+
+def coverage_table(coverage: pl.DataFrame, p: float, n: int) -> Table:
+    """The simulated and exact coverage of each method, for the page."""
+    samples = coverage["samples"][0]
+    return Table(
+        id="coverage-simulation",
+        title=f"How often the interval contains the true share {p}, n = {n}",
+        frame=coverage.drop("samples"),
+        sources=(),
+        labels={"simulated": f"Simulated ({samples:,} surveys)", "exact": "Exact"},
+    )
+
+
+def differing(intervals: pl.DataFrame, exact) -> int:
+    """How many of the class's intervals differ from the exact one at an end."""
+    return int(((intervals["low"] != exact.low) | (intervals["high"] != exact.high)).sum())

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from welfare_paradoxes.engine.artifacts import Table
 from welfare_paradoxes.engine.datafiles import read_text_csv
 from welfare_paradoxes.engine.paths import DATA_DIR
+from welfare_paradoxes.qualitative.agreement import simulated_coder
 from welfare_paradoxes.qualitative.refi import SHEET_COLUMNS, Codings, register_codings
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 
@@ -53,4 +55,30 @@ def with_thesis(students: Codings, register: ExcerptRegister, excerpt_ids) -> Co
         tuple(excerpt_ids),
         presence[used],
         {},
+    )
+
+
+def quotes_table(quotes: pl.DataFrame, register: ExcerptRegister) -> Table:
+    """The activity's quotes for the page: who, where, the Danish and the book's English."""
+    return Table(
+        id="coding-activity",
+        title="Seven quotes to code",
+        frame=quotes,
+        sources=(*register.sources, DATA_DIR / ACTIVITY_FILE),
+        labels={
+            "excerpt_id": "Excerpt",
+            "speaker": "Speaker",
+            "source": "Source",
+            "text": "Quote (Danish, as printed)",
+            "text_en": "English (the book's translation)",
+        },
+        note="The translations are the book's, made for class; the quotes are the thesis'.",
+    )
+
+
+def simulated_student(register: ExcerptRegister, seed: int) -> Codings:
+    """The simulated coder of ``qualitative.agreement`` alone, as a stand-in for a student."""
+    simulated = simulated_coder(register_codings(register), register, seed)
+    return Codings(
+        simulated.codes, simulated.coders[1:], simulated.units, simulated.presence[:, 1:], {}
     )
