@@ -86,3 +86,11 @@ def test_the_joint_display_row_quotes_its_data(register, surveys):
     assert row["postponed_claim"] == link["claim"] and row["postponed_line"] == link["claim_lines"]
     low, high = kernels.analytic_ci(k, 39, method="wilson")
     assert row["postponed_interval"] == f"Wilson [{100 * low:.1f}, {100 * high:.1f}]"
+
+
+def test_the_class_survey_table_of_the_synthetic_data_says_so_in_its_title():
+    from welfare_paradoxes.survey import load_synthetic
+    from welfare_paradoxes.survey.class_survey import class_proportions_table
+
+    table = class_proportions_table(load_synthetic(), 200, 1)
+    assert table.title.startswith("SYNTHETIC")

@@ -161,7 +161,8 @@ def class_proportions_table(
     )
     return Table(
         id=table_id,
-        title=title or f"Answers to {data.codebook.title_da}",
+        title=("SYNTHETIC (teaching data): " if data.synthetic else "")
+        + (title or f"Answers to {data.codebook.title_da}"),
         frame=frame,
         shown=shown,
         sources=(data.provenance.file, data.codebook.path),
