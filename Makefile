@@ -24,7 +24,7 @@ BUILD_DIR ?= build
 DATA_DIR ?=
 UV_VERSION := 0.13.9
 
-.PHONY: help env book notebook verify reference lab test lint bench validate codebook check-privacy lock clean distclean
+.PHONY: help env book notebook verify reference lab synthetic test lint bench validate codebook check-privacy lock clean distclean
 
 help: ## list the entry points
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ verify: $(ENV_STAMP) ## compare a build (BUILD_DIR, NB= for one notebook) with t
 reference: $(ENV_STAMP) ## rebuild the book as published and make it the reference (after a change made on purpose)
 	$(PY) -m welfare_paradoxes.engine.build --params params/default.yml --build-dir $(BUILD_DIR)/reference
 	$(PY) -m welfare_paradoxes.engine.verify --build-dir $(BUILD_DIR)/reference --write-reference
+
+synthetic: $(ENV_STAMP) ## regenerate data/synthetic/, the synthetic teaching survey, from its model
+	$(PY) -m welfare_paradoxes.survey.synthetic
 
 # JupyterLab's settings inside .venv: the text notebooks (MyST markdown) open as notebooks.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
