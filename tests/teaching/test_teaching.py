@@ -94,3 +94,12 @@ def test_the_class_survey_table_of_the_synthetic_data_says_so_in_its_title():
 
     table = class_proportions_table(load_synthetic(), 200, 1)
     assert table.title.startswith("SYNTHETIC")
+
+
+def test_a_class_coding_sheet_or_project_is_read_by_its_suffix(register, tmp_path):
+    quotes = coding.activity_excerpts(register)["excerpt_id"].to_list()
+    sheet = tmp_path / "class.csv"
+    sheet.write_text(coding.coding_sheet_template(quotes, "Student B"))
+    assert coding.read_codings(sheet, register).coders == ("Student B",)
+    project = refi.write_qdpx(register, tmp_path / "class.qdpx")
+    assert coding.read_codings(project, register).coders == (refi.THESIS_CODER,)

@@ -25,6 +25,7 @@ from welfare_paradoxes.engine.artifacts import Table
 from welfare_paradoxes.engine.display import percent, percent_interval
 
 from .analysis import CHOICE_TYPES, indicator
+from .figures import forest_figure
 from .load import SurveyData
 from .statistics import INTERVAL_METHODS, LEVEL
 
@@ -171,3 +172,22 @@ def class_proportions_table(
         compute=compute,
         monte_carlo_error=errors,
     )
+
+
+def class_forest_figure(answers: Table, data: SurveyData, n_resamples: int, seed: int):
+    """The forest plot of a class survey's answers (every interval method, as F01)."""
+    question = {column.variable: column.label_en for column in data.codebook.columns}
+    rows = answers.frame.with_columns(
+        pl.struct("variable", "label")
+        .map_elements(
+            lambda row: f"{question[row['variable']]}: {row['label']}", return_dtype=pl.String
+        )
+        .alias("label"),
+        pl.lit("synthetic" if data.synthetic else "class").alias("group"),
+    )
+    source = (
+        f"Source: {data.provenance.source} ({data.provenance.status}). "
+        f"Monte Carlo: B = {n_resamples:,}, seed {seed}."
+    )
+    prefix = "SYNTHETIC: " if data.synthetic else ""
+    return forest_figure(rows, source, f"{prefix}every answer, seven 95 % intervals")

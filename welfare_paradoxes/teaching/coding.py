@@ -14,7 +14,13 @@ from welfare_paradoxes.engine.artifacts import Table
 from welfare_paradoxes.engine.datafiles import read_text_csv
 from welfare_paradoxes.engine.paths import DATA_DIR
 from welfare_paradoxes.qualitative.agreement import simulated_coder
-from welfare_paradoxes.qualitative.refi import SHEET_COLUMNS, Codings, register_codings
+from welfare_paradoxes.qualitative.refi import (
+    SHEET_COLUMNS,
+    Codings,
+    read_coding_sheet,
+    read_qdpx,
+    register_codings,
+)
 from welfare_paradoxes.qualitative.register import ExcerptRegister
 
 ACTIVITY_FILE = Path("teaching") / "coding_excerpts.csv"
@@ -82,3 +88,10 @@ def simulated_student(register: ExcerptRegister, seed: int) -> Codings:
     return Codings(
         simulated.codes, simulated.coders[1:], simulated.units, simulated.presence[:, 1:], {}
     )
+
+
+def read_codings(path: Path, register: ExcerptRegister) -> Codings:
+    """A class's codings: a REFI-QDA project (.qdpx) or a coding sheet (CSV)."""
+    if Path(path).suffix.lower() == ".qdpx":
+        return read_qdpx(path, register)
+    return read_coding_sheet(path, register)
