@@ -22,12 +22,11 @@ import polars as pl
 
 import kernels
 from welfare_paradoxes.engine.artifacts import Table
-from welfare_paradoxes.engine.display import percent, percent_interval
 
 from .analysis import CHOICE_TYPES, indicator
 from .figures import forest_figure
 from .load import SurveyData
-from .statistics import INTERVAL_METHODS, LEVEL
+from .statistics import INTERVAL_METHODS, LEVEL, shown_intervals
 
 
 @dataclass(frozen=True)
@@ -137,21 +136,7 @@ def class_proportions_table(
 ) -> Table:
     """The per-item proportions of a validated class survey, with its formatted page version."""
     frame, compute, errors = class_proportions(data, n_resamples, seed)
-    shown = frame.select(
-        pl.col("question"),
-        pl.col("label"),
-        pl.format("{}/{}", "k", "n").alias("count"),
-        pl.col("share").map_elements(percent, return_dtype=pl.String).alias("percent"),
-        *[
-            pl.struct(f"{m.key}_low", f"{m.key}_high")
-            .map_elements(
-                lambda row, key=m.key: percent_interval(row[f"{key}_low"], row[f"{key}_high"]),
-                return_dtype=pl.String,
-            )
-            .alias(m.key)
-            for m in INTERVAL_METHODS
-        ],
-    )
+    shown = frame.select(pl.col("question"), pl.col("label"), *shown_intervals())
     labels = {"question": "Question", "label": "Answer", "count": "k/n", "percent": "%"}
     labels |= {m.key: m.label for m in INTERVAL_METHODS}
     note = (

@@ -194,6 +194,23 @@ def count_check_status(data: SurveyData) -> str:
     return "unverified: counted in an export that is not declared raw"
 
 
+def shown_intervals() -> list[pl.Expr]:
+    """A proportions frame's count, percent and every method's interval, formatted for people."""
+    return [
+        pl.format("{}/{}", "k", "n").alias("count"),
+        pl.col("share").map_elements(percent, return_dtype=pl.String).alias("percent"),
+        *[
+            pl.struct(f"{m.key}_low", f"{m.key}_high")
+            .map_elements(
+                lambda row, key=m.key: percent_interval(row[f"{key}_low"], row[f"{key}_high"]),
+                return_dtype=pl.String,
+            )
+            .alias(m.key)
+            for m in INTERVAL_METHODS
+        ],
+    ]
+
+
 def proportions_table(
     table_id: str,
     title: str,
@@ -207,17 +224,7 @@ def proportions_table(
     frame, compute, errors = computed_intervals(data, items, n_resamples, seed)
     shown = frame.select(
         pl.col("label"),
-        pl.format("{}/{}", "k", "n").alias("count"),
-        pl.col("share").map_elements(percent, return_dtype=pl.String).alias("percent"),
-        *[
-            pl.struct(f"{m.key}_low", f"{m.key}_high")
-            .map_elements(
-                lambda row, key=m.key: percent_interval(row[f"{key}_low"], row[f"{key}_high"]),
-                return_dtype=pl.String,
-            )
-            .alias(m.key)
-            for m in INTERVAL_METHODS
-        ],
+        *shown_intervals(),
         pl.format("{} (line {})", "claim", "thesis_lines").alias("thesis"),
     )
     provenance = f"{data.provenance.status} export"
