@@ -20,13 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-import kernels
 from welfare_paradoxes.engine.artifacts import Table
 
 from .analysis import CHOICE_TYPES, indicator
 from .figures import forest_figure
 from .load import SurveyData
-from .statistics import INTERVAL_METHODS, LEVEL, shown_intervals
+from .statistics import INTERVAL_METHODS, LEVEL, method_intervals, shown_intervals
 
 
 @dataclass(frozen=True)
@@ -70,37 +69,10 @@ def class_proportions(
             continue
         answers = np.vstack([hit.to_numpy()[answered].astype(np.int64) for hit in hits])
         k = answers.sum(axis=1)
-        columns: dict[str, np.ndarray] = {}
-        row_errors: dict[str, np.ndarray] = {}
-        for method in INTERVAL_METHODS:
-            if method.family == "exact bootstrap":
-                interval = kernels.proportion_ci(
-                    k, np.full_like(k, n), method=method.kernel_method, level=level
-                )
-            elif method.family == "Monte Carlo bootstrap":
-                interval = kernels.bootstrap_ci(
-                    answers,
-                    statistic="proportion",
-                    method=method.kernel_method,
-                    n_resamples=n_resamples,
-                    seed=seed,
-                    level=level,
-                )
-            else:
-                interval = kernels.analytic_ci(
-                    k, np.full_like(k, n), method=method.kernel_method, level=level
-                )
-            low, high = (np.broadcast_to(np.asarray(end, dtype=float), k.shape) for end in interval)
-            columns[f"{method.key}_low"], columns[f"{method.key}_high"] = low, high
-            if interval.path == "monte_carlo":
-                low_error, high_error = kernels.monte_carlo_error(interval)
-                row_errors[f"{method.key}_low"] = np.broadcast_to(low_error, k.shape)
-                row_errors[f"{method.key}_high"] = np.broadcast_to(high_error, k.shape)
-            compute[method.key] = interval.path + (
-                f" (B = {interval.n_resamples}, seed {interval.seed})"
-                if interval.n_resamples
-                else ""
-            )
+        columns, method_compute, row_errors = method_intervals(
+            k, n, answers, n_resamples, seed, level
+        )
+        compute.update(method_compute)
         for index, item in enumerate(items):
             rows.append(
                 {

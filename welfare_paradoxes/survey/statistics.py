@@ -105,6 +105,47 @@ def proportion_intervals(
     return computed_intervals(data, items, n_resamples, seed, level)[0]
 
 
+def method_intervals(
+    k: np.ndarray, n, answers: np.ndarray, n_resamples: int, seed: int, level: float = LEVEL
+) -> tuple[dict[str, np.ndarray], dict[str, str], dict[str, np.ndarray]]:
+    """Every method of ``INTERVAL_METHODS`` for the counts ``k`` of ``n`` (the Monte Carlo
+    ones from the items x respondents 0/1 ``answers``, resampled jointly): the endpoint
+    columns, how each method was computed, and the Monte Carlo errors of its endpoints.
+
+    How a result was computed is recorded without the thread count or backend, which change
+    no bit of it."""
+    columns: dict[str, np.ndarray] = {}
+    compute: dict[str, str] = {}
+    errors: dict[str, np.ndarray] = {}
+    for method in INTERVAL_METHODS:
+        if method.family == "exact bootstrap":
+            interval = kernels.proportion_ci(k, n, method=method.kernel_method, level=level)
+        elif method.family == "Monte Carlo bootstrap":
+            interval = kernels.bootstrap_ci(
+                answers,
+                statistic="proportion",
+                method=method.kernel_method,
+                n_resamples=n_resamples,
+                seed=seed,
+                level=level,
+            )
+        else:
+            interval = kernels.analytic_ci(k, n, method=method.kernel_method, level=level)
+        for end, value in zip(("low", "high"), interval, strict=True):
+            columns[f"{method.key}_{end}"] = np.broadcast_to(
+                np.asarray(value, dtype=float), k.shape
+            )
+        if interval.path == "monte_carlo":
+            for end, error in zip(
+                ("low", "high"), kernels.monte_carlo_error(interval), strict=True
+            ):
+                errors[f"{method.key}_{end}"] = np.broadcast_to(error, k.shape)
+        compute[method.key] = interval.path + (
+            f" (B = {interval.n_resamples}, seed {interval.seed})" if interval.n_resamples else ""
+        )
+    return columns, compute, errors
+
+
 def computed_intervals(
     data: SurveyData, items: list[Item], n_resamples: int, seed: int, level: float = LEVEL
 ) -> tuple[pl.DataFrame, dict[str, str], pl.DataFrame]:
@@ -113,8 +154,7 @@ def computed_intervals(
 
     The Monte Carlo intervals resample the respondents jointly across the items (one draw of
     respondents serves every item), from the 0/1 answers in the data; their marginal
-    distribution per item is the same as resampling each item alone. How a result was
-    computed is recorded without the thread count or backend, which change no bit of it.
+    distribution per item is the same as resampling each item alone.
     """
     if not items:
         raise ValueError("no items to compute intervals for")
@@ -134,31 +174,8 @@ def computed_intervals(
         "n": n,
         "share": k / n,
     }
-    compute: dict[str, str] = {}
-    errors: dict[str, np.ndarray] = {}
-    for method in INTERVAL_METHODS:
-        if method.family == "exact bootstrap":
-            interval = kernels.proportion_ci(k, n, method=method.kernel_method, level=level)
-        elif method.family == "Monte Carlo bootstrap":
-            interval = kernels.bootstrap_ci(
-                answers,
-                statistic="proportion",
-                method=method.kernel_method,
-                n_resamples=n_resamples,
-                seed=seed,
-                level=level,
-            )
-        else:
-            interval = kernels.analytic_ci(k, n, method=method.kernel_method, level=level)
-        low, high = interval
-        columns[f"{method.key}_low"] = np.broadcast_to(np.asarray(low, dtype=float), k.shape)
-        columns[f"{method.key}_high"] = np.broadcast_to(np.asarray(high, dtype=float), k.shape)
-        if interval.path == "monte_carlo":
-            low_error, high_error = kernels.monte_carlo_error(interval)
-            errors[f"{method.key}_low"], errors[f"{method.key}_high"] = low_error, high_error
-        compute[method.key] = interval.path + (
-            f" (B = {interval.n_resamples}, seed {interval.seed})" if interval.n_resamples else ""
-        )
+    intervals, compute, errors = method_intervals(k, n, answers, n_resamples, seed, level)
+    columns |= intervals
     columns["claim"] = [item.claim for item in items]
     columns["thesis_lines"] = [item.thesis_lines for item in items]
     columns["reported_k"] = [item.reported_k for item in items]
