@@ -49,10 +49,10 @@ first("agreement_ci, units bootstrap", lambda: kernels.agreement_ci(coded, seed=
 first("agreement_ci, Hayes bootstrap", lambda: kernels.agreement_ci(coded, method="hayes", seed=1))
 
 from numba.core.registry import CPUDispatcher
-from kernels import _agreement_kernels, _exact_kernels, _random, _resampling
+from kernels import _exact_kernels, _random, _resampling
 compiled = {
     f"{module.__name__.split('.')[-1]}.{name}": len(value.signatures)
-    for module in (_resampling, _exact_kernels, _agreement_kernels, _random)
+    for module in (_resampling, _exact_kernels, _random)
     for name, value in vars(module).items()
     if isinstance(value, CPUDispatcher) and value.signatures
 }

@@ -21,7 +21,7 @@ import numpy as np
 
 import kernels
 from kernels import _resampling, _threads, exact
-from kernels._random import stream_key
+from kernels._streams import stream_key
 
 N = 39
 B = 100_000
@@ -77,7 +77,7 @@ THROUGHPUT_SCRIPT = r"""
 import sys, time
 import numpy as np
 from kernels import _resampling
-from kernels._random import stream_key
+from kernels._streams import stream_key
 x = np.sort(np.random.default_rng(0).lognormal(size=39))
 out = np.empty(200_000)
 key = stream_key(1)

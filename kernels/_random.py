@@ -1,64 +1,29 @@
-"""Counter-based random resample indices.
-
-Every random word is a pure function of ``(key, replicate, word)``::
-
-    word(key, b, w) = splitmix64_finalizer(key + (b * 2**32 + w + 1) * GOLDEN)
-
-which is SplitMix64 evaluated at position ``b * 2**32 + w`` of its sequence. A replicate
-therefore owns the counter range ``[b * 2**32, (b + 1) * 2**32)``: no two replicates share a
-word, and the words a replicate uses do not depend on which thread computes it or on how the
-replicates are split into chunks. That is what makes Monte Carlo results bit-identical for
-every thread count.
-
-Each 64-bit word gives two 32-bit halves, each mapped to an index in ``[0, n)`` with Lemire's
-multiply-shift (``(r * n) >> 32``). The map is made exactly uniform by rejection: a half whose
-low product bits fall below ``2**32 mod n`` is rejected (probability below ``n / 2**32``) and
-replaced by a word from the replicate's reserve range ``w >= 2**31``. The fast loops only flag
-such a replicate; the flagged replicate is then redrawn slot by slot, so the common path stays
-branch-free and vectorises across replicates ("lanes").
-
-Slot ``j`` of a sample whose words start at ``word_offset`` uses half ``j & 1`` (low half
-first) of word ``word_offset + j // 2``; a second sample starts after the first one's words.
-
-Narrow slots. For a small sample a 16-bit value is enough: each word then feeds four slots
-(quarter ``j & 3`` of word ``word_offset + j // 4``, lowest quarter first), mapped with
-Lemire's method on 16 bits, ``(u * n) >> 16``, and rejected when ``(u * n) mod 2**16`` falls
-below ``2**16 mod n``. That is exactly uniform as well; it halves the random words per index
-and lets the consuming loops work on 16-bit lanes. A sample uses narrow slots when a
-replicate is rarely rejected: when ``n (2**16 mod n) <= 2**12`` (at most one replicate in
-sixteen redrawn; n = 25 and n = 39 redraw about one in a hundred), see :func:`narrow_slots`.
-A rejected replicate is redrawn slot by slot from its reserve words as above, four slots
-per reserve word. The choice depends on n only, so it is the same for every thread count.
-The fast loops read the words through a 16-bit view, which puts the lowest quarter first on
-a little-endian processor (x86-64, ARM64); on a big-endian one every sample uses wide slots.
+"""The counter-based streams of :mod:`kernels._streams`, compiled: the random words and the
+resample indices as numba functions, and the loops that draw the indices of
+:data:`~kernels._streams.LANES` replicates side by side for the Monte Carlo kernels. They
+give the same indices as the numpy functions of :mod:`kernels._streams`.
 """
-
-import sys
 
 import numpy as np
 from numba import njit
 
-GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-LOW32 = np.uint64(0xFFFFFFFF)
-U32 = np.uint64(32)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_ONE = np.uint64(1)
-RESERVE_OFFSET = np.uint64(1 << 31)
-LOW16 = np.uint64(0xFFFF)
-U16 = np.uint64(16)
-_TWO = np.uint64(2)
-_THREE = np.uint64(3)
-_FOUR = np.uint64(4)
-#: A sample uses 16-bit slots when n (2**16 mod n) is at most this (see narrow_slots).
-NARROW_REJECTION_BUDGET = 1 << 12
-_LITTLE_ENDIAN = sys.byteorder == "little"
-
-#: Replicates computed side by side in the vectorised loops.
-LANES = 16
+from ._streams import (
+    _MIX1,
+    _MIX2,
+    _ONE,
+    _S27,
+    _S30,
+    _S31,
+    _THREE,
+    _TWO,
+    GOLDEN,
+    LANES,
+    LOW16,
+    LOW32,
+    RESERVE_OFFSET,
+    U16,
+    U32,
+)
 
 
 @njit(cache=True, inline="always")
@@ -67,21 +32,6 @@ def mix64(z):
     z = (z ^ (z >> _S30)) * _MIX1
     z = (z ^ (z >> _S27)) * _MIX2
     return z ^ (z >> _S31)
-
-
-_MASK64 = (1 << 64) - 1
-
-
-def mix64_int(z: int) -> int:
-    """:func:`mix64` on a Python integer (the same bijection, no compilation needed)."""
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return z ^ (z >> 31)
-
-
-def stream_key(seed: int) -> np.uint64:
-    """Key of the stream family for an unsigned 64-bit ``seed``."""
-    return np.uint64(mix64_int((int(seed) & _MASK64) ^ 0x6A09E667F3BCC909))
 
 
 @njit(cache=True, inline="always")
@@ -163,28 +113,10 @@ def draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, reje
                 idx[j, r] = row[j]
 
 
-def narrow_slots(n: int) -> bool:
-    """True when a sample of size ``n`` draws 16-bit slots (four per word).
-
-    The expected number of rejected slots per replicate is ``n (2**16 mod n) / 2**16``;
-    narrow slots are used while that stays at or below 1/16. Decided in Python: the
-    kernels are told the slot width, so they compile only the loop they run.
-    """
-    return _LITTLE_ENDIAN and n < (1 << 16) and n * ((1 << 16) % n) <= NARROW_REJECTION_BUDGET
-
-
 @njit(cache=True, inline="always")
 def narrow_threshold(n):
     """``2**16 mod n``: low 16 product bits below this value would bias the narrow map."""
     return np.uint16((1 << 16) % n)
-
-
-def words_per_sample(n: int) -> int:
-    """Random words a sample of size ``n`` consumes per replicate (four narrow slots or two
-    wide ones per word)."""
-    if narrow_slots(n):
-        return (n + 3) // 4
-    return (n + 1) // 2
 
 
 @njit(cache=True)
@@ -264,3 +196,20 @@ def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, w
             redraw_replicate_narrow(key, first_replicate + r, word_offset, n, threshold, row)
             for j in range(n):
                 idx[j, r] = row[j]
+
+
+@njit(cache=True, nogil=True)
+def unit_multiplicities(key, n, narrow, b_start, b_stop, out):
+    """``out[b - b_start, i]`` += how often replicate b draws unit i of ``n``, for
+    ``b_start <= b < b_stop``: the indices :func:`redraw_replicate_narrow` (``narrow``) or
+    :func:`redraw_replicate_slots` draws at word offset 0 (``out`` zeroed by the caller)."""
+    row = np.empty(n, dtype=np.int64)
+    wide_threshold = rejection_threshold(n)
+    quarter_threshold = narrow_threshold(n) if narrow else np.uint16(0)
+    for b in range(b_start, b_stop):
+        if narrow:
+            redraw_replicate_narrow(key, b, 0, n, quarter_threshold, row)
+        else:
+            redraw_replicate_slots(key, b, 0, n, wide_threshold, row)
+        for j in range(n):
+            out[b - b_start, row[j]] += 1.0

@@ -3,9 +3,9 @@
 Every kernel computes the replicates ``b_start <= b < b_stop`` of one resampling family and
 writes them to ``out[..., b]``; the caller cuts the B replicates into ranges and runs them on
 one thread or several (see :mod:`kernels._threads`). Inside a range 16 or 64 replicates
-(:data:`~kernels._random.LANES`, :data:`GATHER_LANES`) are computed side by side so that
+(:data:`~kernels._streams.LANES`, :data:`GATHER_LANES`) are computed side by side so that
 the random-number arithmetic vectorises. Each replicate draws from its own counter range (see
-:mod:`kernels._random`) and adds its values up in slot order, so a replicate's value does not
+:mod:`kernels._streams`) and adds its values up in slot order, so a replicate's value does not
 depend on the ranges or on the number of threads.
 
 The kernels are small and separate on purpose: a call compiles only the loop it runs (a
@@ -30,7 +30,7 @@ Families:
 - ``MEDIAN`` and ``VARIANCE``: per-replicate counts of each respondent, then the statistic
   of each item from those counts.
 
-Samples small enough for narrow (16-bit) slots (see :mod:`kernels._random`) use the
+Samples small enough for narrow (16-bit) slots (see :mod:`kernels._streams`) use the
 ``*_narrow`` loops. The slot width is a function of n alone, so every index-drawing family
 draws the same indices for the same replicate.
 """
@@ -41,10 +41,6 @@ import numpy as np
 from numba import njit
 
 from ._random import (
-    GOLDEN,
-    LANES,
-    LOW32,
-    U32,
     draw_lane_indices,
     draw_lane_indices_narrow,
     fill_lane_words,
@@ -55,6 +51,7 @@ from ._random import (
     redraw_replicate_slots,
     rejection_threshold,
 )
+from ._streams import GOLDEN, LANES, LOW32, U32
 
 SELECT_BUCKETS = 4096
 BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5

@@ -26,7 +26,7 @@ has an alpha). Errors (ValueError) for: fewer than two coders, no pairable unit,
 metric or method, infinite values, negative values at the ratio metric.
 
 The bootstraps draw their random words from the counter-based streams of
-:mod:`kernels._random`; every replicate is a pure function of ``(seed, replicate)``, so
+:mod:`kernels._streams`; every replicate is a pure function of ``(seed, replicate)``, so
 intervals are bit-identical for every thread count (see :mod:`kernels._threads`).
 """
 
@@ -39,10 +39,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _agreement_kernels as _k
+from . import _agreement_coefficients as _k
 from . import _threads
 from ._grid import rank_of_quantile
-from ._random import narrow_slots, stream_key
+from ._random import unit_multiplicities
+from ._streams import narrow_slots, stream_key
 from ._validation import check_level, check_n_resamples, check_seed
 from .results import ConfidenceInterval, plain
 
@@ -52,8 +53,13 @@ METHODS = ("units", "hayes")
 #: least alphamin"); Krippendorff's 0.667 where the macro's source prints 0.67.
 MINIMUMS = (0.9, 0.8, 0.7, 0.667, 0.6, 0.5)
 DEFAULT_N_RESAMPLES = 10_000
-#: The estimate draws nothing; the kernel still takes a key.
-_ESTIMATE_KEY = np.uint64(0)
+#: Replicates are computed in blocks of about this many draws (units or pairs) each, which
+#: bounds the memory of a call whatever its B.
+_BLOCK_DRAWS = 1 << 17
+
+
+def _block_size(draws_per_replicate: int) -> int:
+    return max(_threads.ALIGN, _BLOCK_DRAWS // max(1, draws_per_replicate))
 
 
 class AgreementInterval(ConfidenceInterval):
@@ -192,7 +198,7 @@ def _prepare(array: np.ndarray, metric_code: int) -> _Prepared:
         for first, second in itertools.combinations(range(coders), 2):
             a, b = codes[item, :, first], codes[item, :, second]
             both = (a >= 0) & (b >= 0)
-            unit_observed[item, both] += 2.0 * _pair_delta(
+            unit_observed[item, both] += 2.0 * _k.fixed_deltas(
                 metric_code, item_values[a[both]], item_values[b[both]]
             )
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -200,38 +206,32 @@ def _prepare(array: np.ndarray, metric_code: int) -> _Prepared:
     return _Prepared(codes, values, n_values, coders, counts, unit_observed)
 
 
-def _pair_delta(metric_code: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """delta^2 of value pairs at a fixed (not ordinal) metric."""
-    if metric_code == _k.NOMINAL:
-        return (a != b).astype(np.float64)
-    if metric_code == _k.INTERVAL:
-        return (a - b) ** 2
-    total = a + b
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, ((a - b) / total) ** 2, 0.0)
+def _coefficients(prepared: _Prepared, metric_code: int, with_kappa: bool, weights):
+    """Alpha (and kappa) of every item for every row of ``weights`` (replicates x units):
+    items x replicates arrays (kappa None without ``with_kappa``)."""
+    items = prepared.codes.shape[0]
+    alphas = np.empty((items, weights.shape[0]))
+    kappas = np.empty((items, weights.shape[0])) if with_kappa else None
+    for item in range(items):
+        alphas[item] = _k.alphas(
+            weights,
+            prepared.codes[item],
+            prepared.counts[item],
+            prepared.unit_observed[item],
+            prepared.values[item],
+            prepared.n_values[item],
+            metric_code,
+        )
+        if with_kappa:
+            kappas[item] = _k.kappas(weights, prepared.codes[item], prepared.n_values[item])
+    return alphas, kappas
 
 
 def _estimates(prepared: _Prepared, metric_code: int, with_kappa: bool):
-    """Alpha (and kappa) of every item: the kernel's every-unit-once pass."""
-    items = prepared.codes.shape[0]
-    alphas = np.empty((items, 1))
-    kappas = np.empty((items, 1))
-    _k.coefficients(
-        _ESTIMATE_KEY,
-        prepared.codes,
-        prepared.counts,
-        prepared.unit_observed,
-        prepared.values,
-        prepared.n_values,
-        metric_code,
-        with_kappa,
-        False,
-        -1,
-        -1,
-        alphas,
-        kappas,
-    )
-    return alphas[:, 0], kappas[:, 0]
+    """Alpha (and kappa) of every item: every unit once."""
+    ones = np.ones((1, prepared.codes.shape[1]))
+    alphas, kappas = _coefficients(prepared, metric_code, with_kappa, ones)
+    return alphas[:, 0], (kappas[:, 0] if with_kappa else np.full(alphas.shape[0], np.nan))
 
 
 # ---------------------------------------------------------------------------------------
@@ -517,25 +517,21 @@ def _units_interval(
     backend, threads = _threads.choose(work, parallel)
     key = stream_key(seed)
     narrow = narrow_slots(units)
+    block = _block_size(units)
 
-    def kernel(start, stop):
-        _k.coefficients(
-            key,
-            prepared.codes,
-            prepared.counts,
-            prepared.unit_observed,
-            prepared.values,
-            prepared.n_values,
-            code,
-            with_kappa,
-            narrow,
-            start,
-            stop,
-            alpha_replicates,
-            kappa_replicates,
-        )
+    def replicate_range(start, stop):
+        weights = np.empty((min(block, stop - start), units))
+        for first in range(start, stop, block):
+            last = min(first + block, stop)
+            weights = weights[: last - first]
+            weights[:] = 0.0
+            unit_multiplicities(key, units, narrow, first, last, weights)
+            alpha_block, kappa_block = _coefficients(prepared, code, with_kappa, weights)
+            alpha_replicates[:, first:last] = alpha_block
+            if with_kappa:
+                kappa_replicates[:, first:last] = kappa_block
 
-    _threads.run_ranges(kernel, n_resamples, threads)
+    _threads.run_ranges(replicate_range, n_resamples, threads)
 
     def result(statistic, estimates, replicates, result_metric):
         low, high, below, undefined, degenerate = _summarize(
@@ -586,23 +582,9 @@ def _coincidences(codes: np.ndarray, n_values: int) -> tuple[np.ndarray, int]:
 
 
 def _delta_matrix(code: int, values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
-    if code == _k.NOMINAL:
-        return 1.0 - np.eye(values.size)
     if code == _k.ORDINAL:
-        cumulative = np.concatenate([[0.0], np.cumsum(marginals)])
-        low = np.minimum.outer(np.arange(values.size), np.arange(values.size))
-        high = np.maximum.outer(np.arange(values.size), np.arange(values.size))
-        between = cumulative[high + 1] - cumulative[low]
-        delta = (between - 0.5 * (marginals[low] + marginals[high])) ** 2
-        np.fill_diagonal(delta, 0.0)
-        return delta
-    difference = np.subtract.outer(values, values)
-    if code == _k.INTERVAL:
-        return difference**2
-    total = np.add.outer(values, values)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(total > 0, difference / total, 0.0)
-    return ratio**2
+        return _k.ordinal_deltas(marginals[None])[0]
+    return _k.fixed_deltas(code, values[:, None], values[None, :])
 
 
 def _hayes_interval(prepared, metric, code, n_resamples, level, seed, minimums, parallel):
@@ -655,12 +637,16 @@ def _hayes_interval(prepared, metric, code, n_resamples, level, seed, minimums, 
     backend, threads = _threads.choose(n_resamples * draws, parallel)
     key = stream_key(seed)
 
-    def kernel(start, stop):
-        _k.hayes_bootstrap(
-            key, cumulative, cell_deltas, draws, expected, nonzero_diagonal, start, stop, replicates
-        )
+    block = _block_size(draws)
 
-    _threads.run_ranges(kernel, n_resamples, threads)
+    def replicate_range(start, stop):
+        for first in range(start, stop, block):
+            last = min(first + block, stop)
+            replicates[first:last] = _k.hayes_replicates(
+                key, cumulative, cell_deltas, draws, expected, nonzero_diagonal, first, last
+            )
+
+    _threads.run_ranges(replicate_range, n_resamples, threads)
     # KALPHA's correction of the replicates that reached alpha = 1
     expected_ones = math.floor(n_resamples * float(np.sum(diagonal**pairs)) + 0.5)
     if expected_ones > 0 and nonzero_diagonal > 1:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _grid, _resampling, _threads
 from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
-from ._random import LANES, narrow_slots, stream_key, words_per_sample
+from ._streams import LANES, narrow_slots, stream_key, words_per_sample
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,

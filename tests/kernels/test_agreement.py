@@ -20,13 +20,12 @@ from kernels import (
     krippendorff_alpha,
 )
 from kernels._random import (
-    narrow_slots,
     narrow_threshold,
     redraw_replicate_narrow,
     redraw_replicate_slots,
     rejection_threshold,
-    stream_key,
 )
+from kernels._streams import narrow_slots, stream_key
 
 SEED = 20240601
 METRICS = ("nominal", "ordinal", "interval", "ratio")
@@ -286,7 +285,7 @@ def test_hayes_below_probabilities_match_its_replicates():
 
 def test_hayes_replicates_against_a_plain_reimplementation():
     """The same uniforms (top 53 bits of word i of replicate b) and cells, in Python."""
-    from kernels._random import mix64_int
+    from kernels._streams import mix64_int
 
     data = PAPER
     result = agreement_ci(data, "interval", "hayes", n_resamples=50, seed=SEED)

@@ -11,7 +11,8 @@ import pytest
 from scipy import special, stats
 
 from kernels import bootstrap_ci, difference_ci, mean_ci, proportion_ci
-from kernels._random import redraw_replicate_slots, stream_key
+from kernels._random import redraw_replicate_slots
+from kernels._streams import stream_key
 
 SEED = 20240601
 

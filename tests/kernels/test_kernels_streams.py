@@ -10,15 +10,12 @@ from scipy import stats
 
 from kernels import bootstrap_ci
 from kernels._random import (
-    mix64_int,
-    narrow_slots,
     redraw_replicate_narrow,
     redraw_replicate_slots,
     rejection_threshold,
-    stream_key,
-    words_per_sample,
 )
 from kernels._resampling import GUIDE_BITS
+from kernels._streams import mix64_int, narrow_slots, stream_key, words_per_sample
 from kernels.montecarlo import _binomial_tables
 
 SEED = 20240601
