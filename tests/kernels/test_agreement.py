@@ -283,12 +283,15 @@ def test_hayes_below_probabilities_match_its_replicates():
     assert replicates.mean() == pytest.approx(result.estimate, abs=0.01)
 
 
-def test_hayes_replicates_against_a_plain_reimplementation():
-    """The same uniforms (top 53 bits of word i of replicate b) and cells, in Python."""
+@pytest.mark.parametrize("metric", ["interval", "nominal"])
+def test_hayes_replicates_against_a_plain_reimplementation(metric):
+    """The same uniforms (top 53 bits of word i of replicate b) and cells, in Python (the
+    nominal metric's whole deltas are summed from per-cell counts, the interval's in draw
+    order)."""
     from kernels._streams import mix64_int
 
     data = PAPER
-    result = agreement_ci(data, "interval", "hayes", n_resamples=50, seed=SEED)
+    result = agreement_ci(data, metric, "hayes", n_resamples=50, seed=SEED)
     values = sorted({v for v in data.ravel() if not math.isnan(v)})
     size = len(values)
     o = np.zeros((size, size))
@@ -298,7 +301,10 @@ def test_hayes_replicates_against_a_plain_reimplementation():
             o[coded[i], coded[j]] += 1.0 / (len(coded) - 1)
     n = o.sum()
     marginals = o.sum(axis=1)
-    delta = np.subtract.outer(values, values) ** 2
+    if metric == "nominal":
+        delta = 1.0 - np.eye(size)
+    else:
+        delta = np.subtract.outer(values, values) ** 2
     expected = (np.outer(marginals, marginals) * delta).sum() / (n * (n - 1))
     cells = [(c, k) for c in range(size) for k in range(c + 1) if o[c, k] > 0]
     probabilities = [(1.0 if c == k else 2.0) * o[c, k] / n for c, k in cells]

@@ -15,7 +15,13 @@ from kernels._random import (
     rejection_threshold,
 )
 from kernels._resampling import GUIDE_BITS
-from kernels._streams import mix64_int, narrow_slots, stream_key, words_per_sample
+from kernels._streams import (
+    mix64_int,
+    narrow_slots,
+    replicate_words,
+    stream_key,
+    words_per_sample,
+)
 from kernels.montecarlo import _binomial_tables
 
 SEED = 20240601
@@ -212,3 +218,15 @@ def test_float_sums_are_bit_identical_to_the_slot_order_sum(n):
         assert np.signbit(replicates[b]) == np.signbit(expected / n)
         zeros += expected == 0
     assert zeros > 0  # exact zero sums occurred
+
+
+def test_numpy_words_are_the_stream_definition():
+    """replicate_words (numpy, a block at a time) against word(key, b, w) in Python."""
+    key = stream_key(SEED)
+    replicates = np.array([0, 1, 7, 2**31 + 5])
+    words = replicate_words(key, replicates, 3, 5)
+    for row, b in enumerate(replicates):
+        for w in range(5):
+            counter = (int(b) << 32) + 3 + w
+            expected = mix64_int((int(key) + (counter + 1) * 0x9E3779B97F4A7C15) % 2**64)
+            assert int(words[row, w]) == expected
