@@ -166,3 +166,28 @@ def test_the_provenance_page_lists_every_artifact_with_full_hashes():
     assert "<td><code>parameter seed</code></td><td><code>2025</code></td>" in page
     assert "monte_carlo (B = 2000, seed 2025)" in page and "c0ffee" in page
     assert 'href="_static/manifest.json"' in page
+
+
+def test_glue_writes_what_myst_nb_glue_writes(chapter, monkeypatch):
+    """Chapter.glue writes myst-nb's glue output itself (see GLUE_MIME_PREFIX): the same
+    display call as myst_nb.glue(..., display=False), for text and numbers."""
+    from myst_nb.ext import glue as myst_glue
+
+    from welfare_paradoxes.engine import chapter as chapter_module
+
+    ours, theirs = [], []
+    monkeypatch.setattr(chapter_module, "display", lambda *a, **k: ours.append((a, k)))
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: theirs.append((a, k)))
+    values = {"share": 0.667, "count": 26, "label": "26 of 39"}
+    chapter.glue(values)
+    for name, value in values.items():
+        myst_glue.glue(name, value, display=False)
+    assert ours == theirs
+    assert len(ours) == 3
+
+
+def test_glue_refuses_values_a_page_cannot_quote(chapter):
+    with pytest.raises(ValueError, match="not an identifier"):
+        chapter.glue({"two words": 1})
+    with pytest.raises(ValueError, match="expected text or a number"):
+        chapter.glue({"values": [1, 2]})

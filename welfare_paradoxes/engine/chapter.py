@@ -18,7 +18,8 @@ from typing import Any
 
 import matplotlib
 import numpy as np
-from IPython.display import HTML
+from IPython.core.formatters import format_display_data
+from IPython.display import HTML, display
 
 from welfare_paradoxes.engine.artifacts import Table, check_spec_id
 from welfare_paradoxes.engine.display import figure_html, provenance_html, table_html
@@ -43,6 +44,10 @@ FIGURE_WIDTH_PX = 760
 PUBLISHED_DIR = "_static"
 NOTEBOOKS_DIR = "notebooks"
 MANIFEST_FILE = "manifest.json"
+# myst-nb's glue output: the value's display data under this prefix, named in the metadata.
+# Written here rather than with myst_nb.glue, whose module imports nbformat and with it
+# jsonschema's IRI grammar: about 1.5 s in every notebook's kernel.
+GLUE_MIME_PREFIX = "application/papermill.record/"
 
 
 def published_path(exported: Path, build_dir: Path) -> str:
@@ -178,8 +183,6 @@ class Chapter:
 
         Names must be identifiers; values are text or plain numbers (numpy scalars become
         Python numbers), so what a page quotes is what the package computed."""
-        from myst_nb import glue
-
         for name, value in numbers.items():
             if not name.isidentifier():
                 raise ValueError(f"{self.name}: glue name {name!r} is not an identifier")
@@ -190,7 +193,13 @@ class Chapter:
                     f"{self.name}: glue {name!r} is a {type(value).__name__}; expected text or a "
                     "number"
                 )
-            glue(name, value, display=False)
+            bundle, metadata = format_display_data(value)
+            metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_MIME_PREFIX}
+            display(
+                {GLUE_MIME_PREFIX + mime: data for mime, data in bundle.items()},
+                raw=True,
+                metadata=metadata,
+            )
 
     def recorded_parameters(self) -> dict[str, Any]:
         """The parameters that can change a result: all but where the outputs are written.
