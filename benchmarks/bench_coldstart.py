@@ -51,9 +51,9 @@ first("agreement_ci, Hayes bootstrap", lambda: kernels.agreement_ci(coded, metho
 from numba.core.registry import CPUDispatcher
 from kernels import _exact_kernels, _random, _resampling
 compiled = {
-    f"{module.__name__.split('.')[-1]}.{name}": len(value.signatures)
+    f"{value.py_func.__module__.split('.')[-1]}.{value.py_func.__name__}": len(value.signatures)
     for module in (_resampling, _exact_kernels, _random)
-    for name, value in vars(module).items()
+    for value in vars(module).values()
     if isinstance(value, CPUDispatcher) and value.signatures
 }
 print(json.dumps({"times": times, "compiled": compiled}))

@@ -199,17 +199,19 @@ def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, w
 
 
 @njit(cache=True, nogil=True)
-def unit_multiplicities(key, n, narrow, b_start, b_stop, out):
+def unit_multiplicities(key, n, narrow, word_offset, b_start, b_stop, out):
     """``out[b - b_start, i]`` += how often replicate b draws unit i of ``n``, for
     ``b_start <= b < b_stop``: the indices :func:`redraw_replicate_narrow` (``narrow``) or
-    :func:`redraw_replicate_slots` draws at word offset 0 (``out`` zeroed by the caller)."""
+    :func:`redraw_replicate_slots` draws from ``word_offset`` (``out`` zeroed by the
+    caller). The offset is an argument, not a constant, so that the redraw functions are
+    compiled for the same types as the Monte Carlo kernels call them with."""
     row = np.empty(n, dtype=np.int64)
     wide_threshold = rejection_threshold(n)
     quarter_threshold = narrow_threshold(n) if narrow else np.uint16(0)
     for b in range(b_start, b_stop):
         if narrow:
-            redraw_replicate_narrow(key, b, 0, n, quarter_threshold, row)
+            redraw_replicate_narrow(key, b, word_offset, n, quarter_threshold, row)
         else:
-            redraw_replicate_slots(key, b, 0, n, wide_threshold, row)
+            redraw_replicate_slots(key, b, word_offset, n, wide_threshold, row)
         for j in range(n):
             out[b - b_start, row[j]] += 1.0

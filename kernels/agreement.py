@@ -525,7 +525,7 @@ def _units_interval(
             last = min(first + block, stop)
             weights = weights[: last - first]
             weights[:] = 0.0
-            unit_multiplicities(key, units, narrow, first, last, weights)
+            unit_multiplicities(key, units, narrow, 0, first, last, weights)
             alpha_block, kappa_block = _coefficients(prepared, code, with_kappa, weights)
             alpha_replicates[:, first:last] = alpha_block
             if with_kappa:
