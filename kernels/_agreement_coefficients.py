@@ -141,12 +141,21 @@ def kappas(weights, codes, n_values) -> np.ndarray:
     where the chance agreement is one (both coders used one and the same value) or nothing
     is paired."""
     width = int(n_values)
-    paired = (codes[:, 0] >= 0) & (codes[:, 1] >= 0)
-    cells = codes[paired, 0] * width + codes[paired, 1]
-    table = (weights[:, paired] @ np.eye(width * width)[cells]).reshape(-1, width, width)
-    total = table.sum(axis=(1, 2))
-    agree = np.trace(table, axis1=1, axis2=2)
-    chance = (table.sum(axis=2) * table.sum(axis=1)).sum(axis=1)
+    first, second = codes[:, 0], codes[:, 1]
+    paired = (first >= 0) & (second >= 0)
+    # per unit: 1 where the two coders agree, then the first coder's value and the second
+    # coder's, one-hot (zero rows for units not paired); weighted sums of whole numbers
+    indicators = np.zeros((codes.shape[0], 1 + 2 * width))
+    units = np.nonzero(paired)[0]
+    indicators[units, 0] = first[units] == second[units]
+    indicators[units, 1 + first[units]] = 1.0
+    indicators[units, 1 + width + second[units]] = 1.0
+    sums = weights @ indicators
+    agree = sums[:, 0]
+    rows = sums[:, 1 : 1 + width]
+    columns = sums[:, 1 + width :]
+    total = rows.sum(axis=1)
+    chance = (rows * columns).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         agree = agree / total
         chance = chance / (total * total)
