@@ -2,8 +2,10 @@
 and Cohen's kappa from unit weights, and the Hayes & Krippendorff bootstrap.
 
 Nothing here is compiled. A replicate's coefficients are a few sums over units and values,
-so they are computed for a block of replicates at a time, each sum a vector over the block;
-a fresh process computes its first interval without compiling anything.
+so they are computed for a block of replicates at a time, each sum a vector over the block.
+The units bootstrap's unit multiplicities come from one small compiled loop
+(:func:`kernels._random.unit_multiplicities`); the estimate and the Hayes bootstrap compile
+nothing.
 
 Data arrive as category indices: ``codes[item, unit, coder]`` is the index of the value a
 coder gave a unit (``-1`` where the coder did not code it) among ``values[item, :]`` (the
@@ -13,7 +15,7 @@ item's distinct values, increasing; ``n_values[item]`` of them). An item is one 
 Every coefficient is computed from unit weights ``weights[replicate, unit]``: one row of
 ones for the estimate, the multiplicity of each unit in a units-bootstrap replicate
 otherwise, so the estimate and the replicates share one piece of arithmetic. Sums of
-whole numbers (marginals, the kappa table) are exact in any order; every other sum runs
+whole numbers (marginals, the kappa sums) are exact in any order; every other sum runs
 over units, coder pairs or values in index order, so a replicate's value is the same in
 any block and on any thread.
 
