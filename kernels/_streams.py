@@ -51,7 +51,6 @@ LOW16 = np.uint64(0xFFFF)
 U16 = np.uint64(16)
 _TWO = np.uint64(2)
 _THREE = np.uint64(3)
-_FOUR = np.uint64(4)
 #: A sample uses 16-bit slots when n (2**16 mod n) is at most this (see narrow_slots).
 NARROW_REJECTION_BUDGET = 1 << 12
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -105,7 +104,7 @@ def _mix64_inplace(z: np.ndarray) -> np.ndarray:
 
 def replicate_words(key, replicates: np.ndarray, first_word: int, n_words: int) -> np.ndarray:
     """``words[r, w]`` = word ``first_word + w`` of replicate ``replicates[r]``: the words
-    :func:`random_word` gives at counters ``replicate * 2**32 + first_word + w``."""
+    :func:`kernels._random.random_word` gives at counters ``replicate * 2**32 + first_word + w``."""
     counters = (replicates.astype(np.uint64)[:, None] << U32) + (
         np.uint64(first_word) + np.arange(n_words, dtype=np.uint64) + _ONE
     )
