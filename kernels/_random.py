@@ -5,7 +5,9 @@ give the same indices as the numpy functions of :mod:`kernels._streams`.
 """
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 from ._streams import (
     _MIX1,
@@ -160,42 +162,97 @@ def fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, st
             words[row + r] = mix64(start[r] + step)
 
 
-@njit(cache=True)
-def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, words, start):
-    """Narrow-slot counterpart of :func:`draw_lane_indices`: ``idx[j, r]`` for r < lanes.
+@intrinsic
+def scaled_quarter(typingctx, quarter, n):
+    """``(quarter * n) >> 16`` of two uint16: Lemire's narrow index, in 16-bit arithmetic
+    (numba would widen the product to 64 bits, which an AVX2 loop multiplies four lanes at
+    a time; this way the loop vectorises to one high-half multiply of sixteen lanes)."""
+    signature = types.uint16(types.uint16, types.uint16)
 
-    ``words`` is scratch of ``((n + 3) // 4) * lanes`` uint64 and ``start`` of ``lanes``.
-    The indices are computed on the 16-bit quarters in word order (vectorised) and copied
-    to slot order; replicates with a rejected slot are redrawn.
+    def codegen(context, builder, signature, arguments):
+        wide = ir.IntType(32)
+        product = builder.mul(builder.zext(arguments[0], wide), builder.zext(arguments[1], wide))
+        return builder.trunc(builder.lshr(product, ir.Constant(wide, 16)), ir.IntType(16))
+
+    return signature, codegen
+
+
+@intrinsic
+def quarter_remainder(typingctx, quarter, n):
+    """``(quarter * n) mod 2**16`` of two uint16: the low half of the product, which
+    Lemire's method compares with ``2**16 mod n`` (16-bit arithmetic, as above)."""
+    signature = types.uint16(types.uint16, types.uint16)
+
+    def codegen(context, builder, signature, arguments):
+        return builder.mul(arguments[0], arguments[1])
+
+    return signature, codegen
+
+
+@njit(cache=True, inline="always")
+def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, words, start, flags, row):
+    """The narrow-slot indices of ``lanes`` replicates, in place of their random words.
+
+    ``words`` (``((n + 3) // 4) * lanes`` uint64) receives word ``word_offset + w`` of
+    replicate ``first_replicate + r`` at ``w * lanes + r`` (:func:`fill_lane_words`); each
+    of its 16-bit quarters is then replaced by its index, so that in the uint16 view
+    ``index = words.view(np.uint16)``, ``index[w * 4 lanes + 4 r + s]`` is slot ``4 w + s``
+    of replicate r. The quarters past slot n - 1 get index n (a padding value). A replicate
+    with a biased quarter is redrawn slot by slot into its places, so the consumers read
+    every replicate the same way. ``start`` (lanes), ``flags`` (4 lanes uint16) and ``row``
+    (n int64) are scratch; the index arithmetic is all unsigned, so that the loops carry no
+    negative-index checks and vectorise.
     """
     n_words = (n + 3) >> 2
-    width = 4 * lanes
-    fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start)
-    quarters = words.view(np.uint16)
-    threshold = narrow_threshold(n)
-    n32 = np.uint32(n)
-    shift = np.uint32(16)
+    full = np.uint64(n >> 2)
     tail = n & 3
-    flags = np.zeros(width, dtype=np.uint16)
-    for w in range(n_words):
+    width = np.uint64(4 * lanes)
+    fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start)
+    index = words.view(np.uint16)
+    threshold = narrow_threshold(n)
+    n16 = np.uint16(n)
+    for lane in range(width):
+        flags[lane] = 0
+    for w in range(full):
         base = w * width
-        last = w == n_words - 1 and tail != 0
         for lane in range(width):
-            product = np.uint32(quarters[base + lane]) * n32
-            quarters[base + lane] = np.uint16(product >> shift)
-            keep = not last or (lane & 3) < tail
-            flags[lane] |= keep & (np.uint16(product) < threshold)
-    for j in range(n):
-        base = (j >> 2) * width + (j & 3)
-        for r in range(lanes):
-            idx[j, r] = quarters[base + 4 * r]
-    row = np.empty(n, dtype=np.int64)
+            quarter = index[base + lane]
+            flags[lane] |= np.uint16(quarter_remainder(quarter, n16) < threshold)
+            index[base + lane] = scaled_quarter(quarter, n16)
+    if tail:
+        base = full * width
+        used = np.uint64(tail)
+        three = np.uint64(3)
+        for lane in range(width):
+            quarter = index[base + lane]
+            keep = (lane & three) < used
+            flags[lane] |= np.uint16(keep & (quarter_remainder(quarter, n16) < threshold))
+            index[base + lane] = scaled_quarter(quarter, n16) if keep else n16
     for r in range(lanes):
         q = 4 * r
         if flags[q] | flags[q + 1] | flags[q + 2] | flags[q + 3]:
             redraw_replicate_narrow(key, first_replicate + r, word_offset, n, threshold, row)
             for j in range(n):
-                idx[j, r] = row[j]
+                index[(j >> 2) * (4 * lanes) + q + (j & 3)] = np.uint16(row[j])
+
+
+@njit(cache=True)
+def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, words, start):
+    """Narrow-slot counterpart of :func:`draw_lane_indices`: ``idx[j, r]`` for r < lanes.
+
+    ``words`` is scratch of ``((n + 3) // 4) * lanes`` uint64 and ``start`` of ``lanes``.
+    The indices are computed on the 16-bit quarters in word order (vectorised, see
+    :func:`narrow_lane_indices`) and copied to slot order.
+    """
+    width = 4 * lanes
+    flags = np.empty(width, dtype=np.uint16)
+    row = np.empty(n, dtype=np.int64)
+    narrow_lane_indices(key, first_replicate, word_offset, n, lanes, words, start, flags, row)
+    index = words.view(np.uint16)
+    for j in range(n):
+        base = (j >> 2) * width + (j & 3)
+        for r in range(lanes):
+            idx[j, r] = index[base + 4 * r]
 
 
 @njit(cache=True, nogil=True)

@@ -46,12 +46,13 @@ from ._random import (
     fill_lane_words,
     lane_start,
     mix64,
+    narrow_lane_indices,
     narrow_threshold,
     redraw_replicate_narrow,
     redraw_replicate_slots,
     rejection_threshold,
 )
-from ._streams import GOLDEN, LANES, LOW32, U32
+from ._streams import GOLDEN, LANES, LOW16, LOW32, U16, U32
 
 SELECT_BUCKETS = 4096
 BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5
@@ -61,6 +62,8 @@ _GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
 _AMBIGUOUS = np.int32(1 << 16)
 
 _KERNEL = {"cache": True, "nogil": True}
+_FOUR = np.uint64(4)
+_U48 = np.uint64(48)
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
 GATHER_LANES = 64
 
@@ -124,56 +127,34 @@ def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop,
             out[g + i] = origin + step * count
 
 
-@njit(cache=True, inline="always")
-def _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row):
-    """Indices of ``lanes`` replicates from ``g``, narrow slots: ``index[w * 4 lanes + 4 r
-    + s]`` is slot ``4 w + s`` of replicate ``g + r`` (quarter s of its word w), computed
-    vectorised across replicates. The quarters of the last word past slot n - 1 get index
-    n (a padding value). A replicate with a biased quarter (``rejected[r]``) is redrawn
-    slot by slot into its places (``row`` is scratch of n), so the consumers read every
-    replicate the same way."""
-    n_words = (n + 3) >> 2
-    full = n >> 2
-    tail = n & 3
-    width = 4 * lanes
-    threshold = np.uint64((1 << 16) % n)
-    n64 = np.uint64(n)
-    m16 = np.uint64(0xFFFF)
-    s16 = np.uint64(16)
-    s32 = np.uint64(32)
-    s48 = np.uint64(48)
-    for r in range(lanes):
-        start[r] = lane_start(key, g + r) + np.uint64(word_offset) * GOLDEN
-        rejected[r] = 0
-    pad = np.uint32(n)
-    for w in range(n_words):
-        step = np.uint64(w) * GOLDEN
-        base = w * width
-        last = w == full
-        keep1 = not last or tail > 1
-        keep2 = not last or tail > 2
-        keep3 = not last
-        for r in range(lanes):
-            word = mix64(start[r] + step)
-            p0 = (word & m16) * n64
-            p1 = ((word >> s16) & m16) * n64
-            p2 = ((word >> s32) & m16) * n64
-            p3 = (word >> s48) * n64
-            index[base + 4 * r] = np.uint32(p0 >> s16)
-            index[base + 4 * r + 1] = np.uint32(p1 >> s16) if keep1 else pad
-            index[base + 4 * r + 2] = np.uint32(p2 >> s16) if keep2 else pad
-            index[base + 4 * r + 3] = np.uint32(p3 >> s16) if keep3 else pad
-            flags = np.uint64((p0 & m16) < threshold)
-            flags |= np.uint64((p1 & m16) < threshold) & np.uint64(keep1)
-            flags |= np.uint64((p2 & m16) < threshold) & np.uint64(keep2)
-            flags |= np.uint64((p3 & m16) < threshold) & np.uint64(keep3)
-            rejected[r] |= flags
-    threshold16 = np.uint16(threshold)
-    for r in range(lanes):
-        if rejected[r]:
-            redraw_replicate_narrow(key, g + r, word_offset, n, threshold16, row)
-            for j in range(n):
-                index[(j >> 2) * width + 4 * r + (j & 3)] = np.uint32(row[j])
+@njit(cache=True, nogil=True, inline="never")
+def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
+    """``out[first + r]`` for r < ``count``: the values at replicate r's indices (the four
+    16-bit quarters of ``words[w * lanes + r]``, see
+    :func:`~kernels._random.narrow_lane_indices`) added in four partial sums kept in
+    registers (slots s, s + 4, ... in order), then ``((a0 + a1) + a2) + a3``.
+
+    Compiled on its own (not inlined into :func:`gather_sums_narrow`): in the larger
+    function the loop's pointers no longer fit in registers and every load waits on a
+    reload. One 64-bit load gives four indices, and the offsets are unsigned, so that the
+    loads carry no negative-index checks.
+    """
+    zero = padded[0] * 0
+    stride = np.uint64(lanes)
+    for r in range(np.uint64(count)):
+        a0 = zero
+        a1 = zero
+        a2 = zero
+        a3 = zero
+        position = r
+        for _ in range(n_words):
+            quarters = words[position]
+            a0 += padded[quarters & LOW16]
+            a1 += padded[(quarters >> U16) & LOW16]
+            a2 += padded[(quarters >> U32) & LOW16]
+            a3 += padded[quarters >> _U48]
+            position += stride
+        out[np.uint64(first) + r] = ((a0 + a1) + a2) + a3
 
 
 @njit(**_KERNEL)
@@ -183,36 +164,22 @@ def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, lanes):
     ``padded`` is the sorted sample followed by one identity element (-0.0 for floats, 0
     for integers: ``a + (-0.0) == a`` exactly, also for ``a = -0.0``), which the unused
     quarters of the last word point at. For ``lanes`` replicates at a time the indices are
-    drawn first (vectorised across replicates, see :func:`_narrow_indices`); then each
-    replicate adds its values in four partial sums kept in registers (slots s, s + 4, ...
-    in order), and its value is ``((a0 + a1) + a2) + a3``: a fixed order, whatever the
-    thread count.
+    drawn first (vectorised across replicates, see
+    :func:`~kernels._random.narrow_lane_indices`), then added up by
+    :func:`_add_up_narrow` in a fixed order, whatever the thread count.
     """
     n = padded.shape[0] - 1
     n_words = (n + 3) >> 2
-    width = 4 * lanes
-    zero = padded[0] * 0
-    index = np.empty(n_words * width, dtype=np.uint32)
+    words = np.empty(n_words * lanes, dtype=np.uint64)
     start = np.empty(lanes, dtype=np.uint64)
-    rejected = np.empty(lanes, dtype=np.uint64)
+    flags = np.empty(4 * lanes, dtype=np.uint16)
     row = np.empty(n, dtype=np.int64)
     for g in range(b_start, b_stop, lanes):
-        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
+        narrow_lane_indices(key, g, word_offset, n, lanes, words, start, flags, row)
         count = b_stop - g
         if count > lanes:
             count = lanes
-        for r in range(count):
-            a0 = zero
-            a1 = zero
-            a2 = zero
-            a3 = zero
-            for w in range(n_words):
-                base = w * width + 4 * r
-                a0 += padded[index[base]]
-                a1 += padded[index[base + 1]]
-                a2 += padded[index[base + 2]]
-                a3 += padded[index[base + 3]]
-            out[g + r] = ((a0 + a1) + a2) + a3
+        _add_up_narrow(padded, words, n_words, lanes, count, out, g)
 
 
 @njit(**_KERNEL)
@@ -474,8 +441,9 @@ def joint_sums_packed(key, packed, offsets, bits, word_offset, narrow, b_start, 
 @njit(**_KERNEL)
 def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b_stop, out, lanes):
     """:func:`joint_sums_packed` with narrow slots: the indices of ``lanes`` replicates are
-    drawn vectorised (see :func:`_narrow_indices`), then each replicate adds its
-    respondents' packed words in registers (whole numbers: the order does not matter)."""
+    drawn vectorised (see :func:`~kernels._random.narrow_lane_indices`), then each
+    replicate adds its respondents' packed words in registers (whole numbers: the order
+    does not matter)."""
     n_packed, n = packed.shape
     items = out.shape[0]
     n_words = (n + 3) >> 2
@@ -486,13 +454,14 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
         if bits == 64
         else (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
     )
-    index = np.empty(n_words * width, dtype=np.uint32)
+    words = np.empty(n_words * lanes, dtype=np.uint64)
+    index = words.view(np.uint16)
     start = np.empty(lanes, dtype=np.uint64)
-    rejected = np.empty(lanes, dtype=np.uint64)
+    flags = np.empty(width, dtype=np.uint16)
     totals = np.empty(lanes, dtype=np.uint64)
     row = np.empty(n, dtype=np.int64)
     for g in range(b_start, b_stop, lanes):
-        _narrow_indices(key, g, word_offset, n, lanes, index, start, rejected, row)
+        narrow_lane_indices(key, g, word_offset, n, lanes, words, start, flags, row)
         count = b_stop - g
         if count > lanes:
             count = lanes
@@ -501,9 +470,9 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
             for r in range(lanes):
                 totals[r] = 0
             for j in range(n):
-                base = (j >> 2) * width + (j & 3)
-                for r in range(lanes):
-                    totals[r] += column[index[base + 4 * r]]
+                base = np.uint64((j >> 2) * width + (j & 3))
+                for r in range(np.uint64(lanes)):
+                    totals[r] += column[index[base + _FOUR * r]]
             first_item = p * per_word
             last_item = first_item + per_word
             if last_item > items:
