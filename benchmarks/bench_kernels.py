@@ -306,6 +306,7 @@ def run() -> dict:
             0,
             big,
             counts_out,
+            True,
             histogram,
         ),
         runs=9,

@@ -59,10 +59,10 @@ BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5
 #: Bits of a random word that index the binomial guide table.
 GUIDE_BITS = 12
 _GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
-_AMBIGUOUS = np.int32(1 << 16)
+_AMBIGUOUS = np.uint64(1 << 16)
 
 _KERNEL = {"cache": True, "nogil": True}
-_FOUR = np.uint64(4)
+_THREE, _FOUR = np.uint64(3), np.uint64(4)
 _U48 = np.uint64(48)
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
 GATHER_LANES = 64
@@ -91,40 +91,52 @@ def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
 
 
 @njit(**_KERNEL)
-def binomial_counts(key, word, guide, thresholds, origin, step, b_start, b_stop, out, counts):
-    """``out[b] = origin + step * K_b`` with ``K_b ~ Binomial(n, k / n)``, and ``counts[K]``.
+def binomial_counts(
+    key, word, guide, thresholds, origin, step, b_start, b_stop, out, keep_replicates, counts
+):
+    """``counts[K] +=`` the replicates b_start <= b < b_stop whose ``K_b`` is K, where
+    ``K_b ~ Binomial(n, k / n)``; with ``keep_replicates`` also ``out[b] = origin + step *
+    K_b`` (an interval needs the histogram only; the replicates are written when asked for).
 
     ``K_b`` is the number of thresholds at or below word ``word`` of replicate b (one random
     word per replicate): with ``thresholds[j] = ceil(P(K <= j) 2**64)`` that is inversion of
     the binomial CDF, exact up to 2**-64 in each cumulative probability. ``guide[c]`` holds
     the count for words whose top :data:`GUIDE_BITS` bits are c, flagged with
     ``_AMBIGUOUS`` when a threshold falls inside that cell; only those words (about one in
-    a hundred for n = 39) are compared with every threshold.
+    a hundred for n = 39) are compared with every threshold. The histogram is kept in four
+    interleaved copies, so that consecutive replicates with the same count do not wait on
+    each other's increment.
     """
     n_thresholds = thresholds.shape[0]
+    cells = np.uint64(counts.shape[0])
     block = 1024
     draws = np.empty(block, dtype=np.uint64)
-    found = np.empty(block, dtype=np.int64)
+    found = np.empty(block, dtype=np.uint64)
+    partial = np.zeros(4 * counts.shape[0], dtype=np.int64)
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
-        size = b_stop - g
-        if size > block:
-            size = block
-        # the words and the guide look-up vectorised, then the counts
+        size = np.uint64(min(block, b_stop - g))
+        # the words and the guide look-up vectorised, then the rare ambiguous words
         first = np.uint64(key) + ((np.uint64(g) << U32) + np.uint64(word) + np.uint64(1)) * GOLDEN
         for i in range(size):
-            draws[i] = mix64(first + np.uint64(i) * stride)
+            draws[i] = mix64(first + i * stride)
         for i in range(size):
-            found[i] = guide[np.int64(draws[i] >> _GUIDE_SHIFT)]
+            found[i] = np.uint64(guide[draws[i] >> _GUIDE_SHIFT])
         for i in range(size):
-            count = found[i]
-            if count & _AMBIGUOUS:
+            if found[i] & _AMBIGUOUS:
                 u = draws[i]
-                count = 0
+                count = np.uint64(0)
                 for j in range(n_thresholds):
-                    count += np.int32(u >= thresholds[j])
-            counts[count] += 1
-            out[g + i] = origin + step * count
+                    count += np.uint64(u >= thresholds[j])
+                found[i] = count
+        for i in range(size):
+            partial[(i & _THREE) * cells + found[i]] += 1
+        if keep_replicates:
+            for i in range(size):
+                out[np.uint64(g) + i] = origin + step * np.int64(found[i])
+    for copy in range(4):
+        for cell in range(counts.shape[0]):
+            counts[cell] += partial[copy * counts.shape[0] + cell]
 
 
 @njit(cache=True, nogil=True, inline="never")

@@ -309,19 +309,36 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
     as the general path (one binomial count per replicate, the interval read off their
     histogram), without its preparation."""
     n = plan.sample.n
-    replicates = np.empty((1, n_resamples), dtype=plan.replicate_dtype)
-    out = replicates[0]
     backend, threads = _threads.choose(n_resamples * BINOMIAL_WORK, parallel)
     key = stream_key(seed)
     guide, thresholds, origin, step = plan.guide, plan.thresholds, plan.origin, plan.step
     parts = []
+    no_replicates = np.empty(0, dtype=plan.replicate_dtype)
 
     def binomial(start, stop):
         counts = np.zeros(n + 1, dtype=np.int64)
         _resampling.binomial_counts(
-            key, 0, guide, thresholds, origin, step, start, stop, out, counts
+            key, 0, guide, thresholds, origin, step, start, stop, no_replicates, False, counts
         )
         parts.append(counts)
+
+    def replicates():
+        # drawn again from the same streams: the interval needed only their histogram
+        values = np.empty(n_resamples, dtype=plan.replicate_dtype)
+        _resampling.binomial_counts(
+            key,
+            0,
+            guide,
+            thresholds,
+            origin,
+            step,
+            0,
+            n_resamples,
+            values,
+            True,
+            np.zeros(n + 1, dtype=np.int64),
+        )
+        return values.astype(np.float64) / n
 
     _threads.run_ranges(binomial, n_resamples, threads)
     counts = (parts[0] if len(parts) == 1 else np.sum(parts, axis=0)).tolist()
@@ -364,7 +381,7 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
         bias_correction=z0 if bca else None,
         acceleration=acceleration if bca else None,
         degenerate=False,
-        replicates=lambda: replicates[0].astype(np.float64) / n,
+        replicates=replicates,
     )
 
 
@@ -553,6 +570,7 @@ def _sums(sample, family, key, word_offset, out, threads):
                 start,
                 stop,
                 out,
+                True,
                 counts,
             )
             parts.append(counts)
