@@ -21,6 +21,7 @@ import numpy as np
 
 import kernels
 from kernels import _resampling, _threads, exact
+from kernels._random import lane_scratch
 from kernels._streams import stream_key
 
 N = 39
@@ -77,18 +78,20 @@ THROUGHPUT_SCRIPT = r"""
 import sys, time
 import numpy as np
 from kernels import _resampling
+from kernels._random import lane_scratch
 from kernels._streams import stream_key
 x = np.sort(np.random.default_rng(0).lognormal(size=39))
 out = np.empty(200_000)
 key = stream_key(1)
 x = np.append(x, -0.0)  # the padded sample the narrow loop reads
-_resampling.gather_sums_narrow(key, x, 0, 0, 1024, out, _resampling.GATHER_LANES)
+scratch = lane_scratch(39, _resampling.GATHER_LANES)
+_resampling.gather_sums_narrow(key, x, 0, 0, 1024, out, scratch)
 start_at = float(sys.argv[1])
 while time.time() < start_at:
     time.sleep(0.001)
 begin = time.perf_counter()
 for _ in range(20):
-    _resampling.gather_sums_narrow(key, x, 0, 0, out.shape[0], out, _resampling.GATHER_LANES)
+    _resampling.gather_sums_narrow(key, x, 0, 0, out.shape[0], out, scratch)
 print(time.perf_counter() - begin)
 """
 
@@ -117,7 +120,8 @@ def parallel_rounds(cores: int, threads: int, count: int = 3) -> list[dict]:
 
     def draws(workers):
         def kernel(start, stop):
-            _resampling.gather_sums_narrow(key, x, 0, start, stop, out, _resampling.GATHER_LANES)
+            scratch = lane_scratch(N, _resampling.GATHER_LANES)
+            _resampling.gather_sums_narrow(key, x, 0, start, stop, out, scratch)
 
         return lambda: _threads.run_ranges(kernel, out.shape[0], workers)
 
@@ -273,9 +277,8 @@ def run() -> dict:
 
     def draws(count):
         def kernel(start, stop):
-            _resampling.gather_sums_narrow(
-                key, x_sorted, 0, start, stop, out, _resampling.GATHER_LANES
-            )
+            scratch = lane_scratch(N, _resampling.GATHER_LANES)
+            _resampling.gather_sums_narrow(key, x_sorted, 0, start, stop, out, scratch)
 
         return lambda: _threads.run_ranges(kernel, big, count)
 
@@ -308,6 +311,7 @@ def run() -> dict:
             counts_out,
             True,
             histogram,
+            _resampling.binomial_scratch(N),
         ),
         runs=9,
     )

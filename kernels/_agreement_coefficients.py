@@ -4,8 +4,8 @@ and Cohen's kappa from unit weights, and the Hayes & Krippendorff bootstrap.
 Nothing here is compiled. A replicate's coefficients are a few sums over units and values,
 so they are computed for a block of replicates at a time, each sum a vector over the block.
 The units bootstrap's unit multiplicities come from one small compiled loop
-(:func:`kernels._random.unit_multiplicities`); the estimate and the Hayes bootstrap compile
-nothing.
+(:func:`kernels._random.unit_multiplicities_narrow`, or its wide twin); the estimate and
+the Hayes bootstrap compile nothing.
 
 Data arrive as category indices: ``codes[item, unit, coder]`` is the index of the value a
 coder gave a unit (``-1`` where the coder did not code it) among ``values[item, :]`` (the

@@ -4,6 +4,8 @@ resample indices as numba functions, and the loops that draw the indices of
 give the same indices as the numpy functions of :mod:`kernels._streams`.
 """
 
+from collections import namedtuple
+
 import numpy as np
 from llvmlite import ir
 from numba import njit, types
@@ -189,26 +191,46 @@ def quarter_remainder(typingctx, quarter, n):
     return signature, codegen
 
 
+#: Scratch of :func:`narrow_lane_indices`, allocated by the caller (see :func:`lane_scratch`):
+#: a kernel that allocates or takes a view compiles numba's code for that too, on every
+#: cold start.
+LaneScratch = namedtuple("LaneScratch", ["words", "index", "start", "flags", "row"])
+
+
+def lane_scratch(n: int, lanes: int) -> LaneScratch:
+    """Scratch for the narrow-slot indices of ``lanes`` replicates of a sample of size n
+    (``index`` is the uint16 view of ``words``)."""
+    words = np.empty(((n + 3) // 4) * lanes, dtype=np.uint64)
+    return LaneScratch(
+        words,
+        words.view(np.uint16),
+        np.empty(lanes, dtype=np.uint64),
+        np.empty(4 * lanes, dtype=np.uint16),
+        np.empty(n, dtype=np.int64),
+    )
+
+
 @njit(cache=True, inline="always")
-def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, words, start, flags, row):
+def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     """The narrow-slot indices of ``lanes`` replicates, in place of their random words.
 
-    ``words`` (``((n + 3) // 4) * lanes`` uint64) receives word ``word_offset + w`` of
-    replicate ``first_replicate + r`` at ``w * lanes + r`` (:func:`fill_lane_words`); each
-    of its 16-bit quarters is then replaced by its index, so that in the uint16 view
-    ``index = words.view(np.uint16)``, ``index[w * 4 lanes + 4 r + s]`` is slot ``4 w + s``
-    of replicate r. The quarters past slot n - 1 get index n (a padding value). A replicate
-    with a biased quarter is redrawn slot by slot into its places, so the consumers read
-    every replicate the same way. ``start`` (lanes), ``flags`` (4 lanes uint16) and ``row``
-    (n int64) are scratch; the index arithmetic is all unsigned, so that the loops carry no
-    negative-index checks and vectorise.
+    ``scratch.words`` receives word ``word_offset + w`` of replicate ``first_replicate + r``
+    at ``w * lanes + r`` (:func:`fill_lane_words`); each of its 16-bit quarters is then
+    replaced by its index, so that in the uint16 view ``scratch.index``,
+    ``index[w * 4 lanes + 4 r + s]`` is slot ``4 w + s`` of replicate r. The quarters past
+    slot n - 1 get index n (a padding value). A replicate with a biased quarter is redrawn
+    slot by slot into its places, so the consumers read every replicate the same way. The
+    index arithmetic is all unsigned, so that the loops carry no negative-index checks and
+    vectorise.
     """
     n_words = (n + 3) >> 2
     full = np.uint64(n >> 2)
     tail = n & 3
     width = np.uint64(4 * lanes)
-    fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start)
-    index = words.view(np.uint16)
+    index = scratch.index
+    flags = scratch.flags
+    row = scratch.row
+    fill_lane_words(key, first_replicate, word_offset, n_words, lanes, scratch.words, scratch.start)
     threshold = narrow_threshold(n)
     n16 = np.uint16(n)
     for lane in range(width):
@@ -237,18 +259,16 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, words, star
 
 
 @njit(cache=True)
-def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, words, start):
+def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, scratch):
     """Narrow-slot counterpart of :func:`draw_lane_indices`: ``idx[j, r]`` for r < lanes.
 
-    ``words`` is scratch of ``((n + 3) // 4) * lanes`` uint64 and ``start`` of ``lanes``.
     The indices are computed on the 16-bit quarters in word order (vectorised, see
-    :func:`narrow_lane_indices`) and copied to slot order.
+    :func:`narrow_lane_indices`; ``scratch`` is a :func:`lane_scratch`) and copied to slot
+    order.
     """
     width = 4 * lanes
-    flags = np.empty(width, dtype=np.uint16)
-    row = np.empty(n, dtype=np.int64)
-    narrow_lane_indices(key, first_replicate, word_offset, n, lanes, words, start, flags, row)
-    index = words.view(np.uint16)
+    narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch)
+    index = scratch.index
     for j in range(n):
         base = (j >> 2) * width + (j & 3)
         for r in range(lanes):
@@ -256,19 +276,26 @@ def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, w
 
 
 @njit(cache=True, nogil=True)
-def unit_multiplicities(key, n, narrow, word_offset, b_start, b_stop, out):
+def unit_multiplicities_narrow(key, n, word_offset, b_start, b_stop, out, row):
     """``out[b - b_start, i]`` += how often replicate b draws unit i of ``n``, for
-    ``b_start <= b < b_stop``: the indices :func:`redraw_replicate_narrow` (``narrow``) or
-    :func:`redraw_replicate_slots` draws from ``word_offset`` (``out`` zeroed by the
-    caller). The offset is an argument, not a constant, so that the redraw functions are
-    compiled for the same types as the Monte Carlo kernels call them with."""
-    row = np.empty(n, dtype=np.int64)
-    wide_threshold = rejection_threshold(n)
-    quarter_threshold = narrow_threshold(n) if narrow else np.uint16(0)
+    ``b_start <= b < b_stop``: the indices :func:`redraw_replicate_narrow` draws from
+    ``word_offset`` (``out`` zeroed by the caller; ``row`` is scratch of n int64).
+
+    One function per slot width, so that a call compiles only the redraw function it uses;
+    the offset is an argument, not a constant, so that the redraw functions are compiled
+    for the same types as the Monte Carlo kernels call them with."""
+    threshold = narrow_threshold(n)
     for b in range(b_start, b_stop):
-        if narrow:
-            redraw_replicate_narrow(key, b, word_offset, n, quarter_threshold, row)
-        else:
-            redraw_replicate_slots(key, b, word_offset, n, wide_threshold, row)
+        redraw_replicate_narrow(key, b, word_offset, n, threshold, row)
+        for j in range(n):
+            out[b - b_start, row[j]] += 1.0
+
+
+@njit(cache=True, nogil=True)
+def unit_multiplicities_wide(key, n, word_offset, b_start, b_stop, out, row):
+    """:func:`unit_multiplicities_narrow` for wide slots (:func:`redraw_replicate_slots`)."""
+    threshold = rejection_threshold(n)
+    for b in range(b_start, b_stop):
+        redraw_replicate_slots(key, b, word_offset, n, threshold, row)
         for j in range(n):
             out[b - b_start, row[j]] += 1.0

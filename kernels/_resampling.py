@@ -90,9 +90,34 @@ def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
     )
 
 
+#: Scratch of :func:`binomial_counts`, allocated by the caller (see :func:`binomial_scratch`).
+BinomialScratch = namedtuple("BinomialScratch", ["draws", "found", "partial"])
+
+
+def binomial_scratch(n: int) -> BinomialScratch:
+    """Scratch for :func:`binomial_counts` on a sample of size n: words and counts of 1,024
+    replicates, and four copies of the histogram."""
+    return BinomialScratch(
+        np.empty(1024, dtype=np.uint64),
+        np.empty(1024, dtype=np.uint64),
+        np.empty(4 * (n + 1), dtype=np.int64),
+    )
+
+
 @njit(**_KERNEL)
 def binomial_counts(
-    key, word, guide, thresholds, origin, step, b_start, b_stop, out, keep_replicates, counts
+    key,
+    word,
+    guide,
+    thresholds,
+    origin,
+    step,
+    b_start,
+    b_stop,
+    out,
+    keep_replicates,
+    counts,
+    scratch,
 ):
     """``counts[K] +=`` the replicates b_start <= b < b_stop whose ``K_b`` is K, where
     ``K_b ~ Binomial(n, k / n)``; with ``keep_replicates`` also ``out[b] = origin + step *
@@ -105,17 +130,19 @@ def binomial_counts(
     ``_AMBIGUOUS`` when a threshold falls inside that cell; only those words (about one in
     a hundred for n = 39) are compared with every threshold. The histogram is kept in four
     interleaved copies, so that consecutive replicates with the same count do not wait on
-    each other's increment.
+    each other's increment. ``scratch``: a :func:`binomial_scratch`.
     """
     n_thresholds = thresholds.shape[0]
     cells = np.uint64(counts.shape[0])
-    block = 1024
-    draws = np.empty(block, dtype=np.uint64)
-    found = np.empty(block, dtype=np.uint64)
-    partial = np.zeros(4 * counts.shape[0], dtype=np.int64)
+    draws = scratch.draws
+    found = scratch.found
+    partial = scratch.partial
+    block = draws.shape[0]
+    for cell in range(partial.shape[0]):
+        partial[cell] = 0
     stride = np.uint64(1 << 32) * GOLDEN
     for g in range(b_start, b_stop, block):
-        size = np.uint64(min(block, b_stop - g))
+        size = np.uint64(block if b_stop - g > block else b_stop - g)
         # the words and the guide look-up vectorised, then the rare ambiguous words
         first = np.uint64(key) + ((np.uint64(g) << U32) + np.uint64(word) + np.uint64(1)) * GOLDEN
         for i in range(size):
@@ -170,7 +197,7 @@ def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
 
 
 @njit(**_KERNEL)
-def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, lanes):
+def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, scratch):
     """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots.
 
     ``padded`` is the sorted sample followed by one identity element (-0.0 for floats, 0
@@ -178,20 +205,18 @@ def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, lanes):
     quarters of the last word point at. For ``lanes`` replicates at a time the indices are
     drawn first (vectorised across replicates, see
     :func:`~kernels._random.narrow_lane_indices`), then added up by
-    :func:`_add_up_narrow` in a fixed order, whatever the thread count.
+    :func:`_add_up_narrow` in a fixed order, whatever the thread count. ``scratch``: a
+    :func:`~kernels._random.lane_scratch` for n, its length sets the replicates per group.
     """
     n = padded.shape[0] - 1
     n_words = (n + 3) >> 2
-    words = np.empty(n_words * lanes, dtype=np.uint64)
-    start = np.empty(lanes, dtype=np.uint64)
-    flags = np.empty(4 * lanes, dtype=np.uint16)
-    row = np.empty(n, dtype=np.int64)
+    lanes = scratch.start.shape[0]
     for g in range(b_start, b_stop, lanes):
-        narrow_lane_indices(key, g, word_offset, n, lanes, words, start, flags, row)
+        narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
         count = b_stop - g
         if count > lanes:
             count = lanes
-        _add_up_narrow(padded, words, n_words, lanes, count, out, g)
+        _add_up_narrow(padded, scratch.words, n_words, lanes, count, out, g)
 
 
 @njit(**_KERNEL)
@@ -375,17 +400,18 @@ def category_sums(key, n, first, steps, base_value, word_offset, b_start, b_stop
 
 
 @njit(cache=True, inline="always")
-def _lane_indices(key, first_replicate, word_offset, n, narrow, idx, rejected, start, words):
-    """``idx[j, r]``: slot j of replicate ``first_replicate + r`` (narrow or wide slots)."""
+def _lane_indices(key, first_replicate, word_offset, n, narrow, idx, rejected, start, scratch):
+    """``idx[j, r]``: slot j of replicate ``first_replicate + r`` (narrow or wide slots;
+    ``scratch`` is a :func:`~kernels._random.lane_scratch` of :data:`LANES`)."""
     if narrow:
-        draw_lane_indices_narrow(key, first_replicate, word_offset, n, LANES, idx, words, start)
+        draw_lane_indices_narrow(key, first_replicate, word_offset, n, LANES, idx, scratch)
     else:
         threshold = rejection_threshold(n)
         draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, rejected, start)
 
 
 @njit(**_KERNEL)
-def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out):
+def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out, scratch):
     """``out[item, b]`` = sum over the resampled respondents of replicate b.
 
     ``xt`` is respondents x items (floats); the same respondents are drawn for every item.
@@ -394,10 +420,9 @@ def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out):
     idx = np.empty((n, LANES), dtype=np.int64)
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
-    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     acc = np.zeros((LANES, items), dtype=xt.dtype)
     for g in range(b_start, b_stop, LANES):
-        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, words)
+        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, scratch)
         acc[:, :] = 0
         for j in range(n):
             for r in range(LANES):
@@ -410,7 +435,9 @@ def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out):
 
 
 @njit(**_KERNEL)
-def joint_sums_packed(key, packed, offsets, bits, word_offset, narrow, b_start, b_stop, out):
+def joint_sums_packed(
+    key, packed, offsets, bits, word_offset, narrow, b_start, b_stop, out, scratch
+):
     """:func:`joint_sums` for whole numbers, several items per 64-bit word.
 
     ``packed[w, i]`` holds respondent i's answers to items ``w * (64 // bits) + f`` minus
@@ -430,10 +457,9 @@ def joint_sums_packed(key, packed, offsets, bits, word_offset, narrow, b_start, 
     idx = np.empty((n, LANES), dtype=np.int64)
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
-    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     totals = np.zeros(LANES, dtype=np.uint64)
     for g in range(b_start, b_stop, LANES):
-        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, words)
+        _lane_indices(key, g, word_offset, n, narrow, idx, rejected, start, scratch)
         count = min(LANES, b_stop - g)
         for w in range(n_words):
             column = packed[w]
@@ -451,14 +477,17 @@ def joint_sums_packed(key, packed, offsets, bits, word_offset, narrow, b_start, 
 
 
 @njit(**_KERNEL)
-def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b_stop, out, lanes):
-    """:func:`joint_sums_packed` with narrow slots: the indices of ``lanes`` replicates are
-    drawn vectorised (see :func:`~kernels._random.narrow_lane_indices`), then each
+def joint_sums_packed_narrow(
+    key, packed, offsets, bits, word_offset, b_start, b_stop, out, scratch
+):
+    """:func:`joint_sums_packed` with narrow slots: the indices of a group of replicates
+    (as many as ``scratch``, a :func:`~kernels._random.lane_scratch`, holds) are drawn
+    vectorised (see :func:`~kernels._random.narrow_lane_indices`), then each
     replicate adds its respondents' packed words in registers (whole numbers: the order
     does not matter)."""
     n_packed, n = packed.shape
     items = out.shape[0]
-    n_words = (n + 3) >> 2
+    lanes = scratch.start.shape[0]
     width = 4 * lanes
     per_word = 64 // bits
     mask = (
@@ -466,14 +495,10 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
         if bits == 64
         else (np.uint64(1) << np.uint64(bits)) - np.uint64(1)
     )
-    words = np.empty(n_words * lanes, dtype=np.uint64)
-    index = words.view(np.uint16)
-    start = np.empty(lanes, dtype=np.uint64)
-    flags = np.empty(width, dtype=np.uint16)
+    index = scratch.index
     totals = np.empty(lanes, dtype=np.uint64)
-    row = np.empty(n, dtype=np.int64)
     for g in range(b_start, b_stop, lanes):
-        narrow_lane_indices(key, g, word_offset, n, lanes, words, start, flags, row)
+        narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
         count = b_stop - g
         if count > lanes:
             count = lanes
@@ -549,17 +574,16 @@ def variance_grid(counts, values, integer_grid):
 
 
 @njit(**_KERNEL)
-def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_stop, out):
+def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_stop, out, scratch):
     """Median or variance of every item for each replicate, from respondent counts."""
     n, items = xt.shape
     idx = np.empty((n, LANES), dtype=np.int64)
     rejected = np.zeros(LANES, dtype=np.uint64)
     start = np.zeros(LANES, dtype=np.uint64)
-    words = np.empty(((n + 3) >> 2) * LANES, dtype=np.uint64)
     counts = np.zeros(n, dtype=np.int64)
     column = np.empty(n, dtype=xt.dtype)
     for g in range(b_start, b_stop, LANES):
-        _lane_indices(key, g, 0, n, narrow, idx, rejected, start, words)
+        _lane_indices(key, g, 0, n, narrow, idx, rejected, start, scratch)
         for r in range(min(LANES, b_stop - g)):
             counts[:] = 0
             for j in range(n):

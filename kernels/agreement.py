@@ -42,7 +42,7 @@ import numpy as np
 from . import _agreement_coefficients as _k
 from . import _threads
 from ._grid import rank_of_quantile
-from ._random import unit_multiplicities
+from ._random import unit_multiplicities_narrow, unit_multiplicities_wide
 from ._streams import narrow_slots, stream_key
 from ._validation import check_level, check_n_resamples, check_seed
 from .results import ConfidenceInterval, plain
@@ -516,16 +516,17 @@ def _units_interval(
     work = n_resamples * units * (coders + 2 * items)
     backend, threads = _threads.choose(work, parallel)
     key = stream_key(seed)
-    narrow = narrow_slots(units)
+    multiplicities = unit_multiplicities_narrow if narrow_slots(units) else unit_multiplicities_wide
     block = _block_size(units)
 
     def replicate_range(start, stop):
         weights = np.empty((min(block, stop - start), units))
+        row = np.empty(units, dtype=np.int64)
         for first in range(start, stop, block):
             last = min(first + block, stop)
             weights = weights[: last - first]
             weights[:] = 0.0
-            unit_multiplicities(key, units, narrow, 0, first, last, weights)
+            multiplicities(key, units, 0, first, last, weights, row)
             alpha_block, kappa_block = _coefficients(prepared, code, with_kappa, weights)
             alpha_replicates[:, first:last] = alpha_block
             if with_kappa:

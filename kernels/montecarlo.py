@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _grid, _resampling, _threads
 from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
+from ._random import lane_scratch
 from ._streams import LANES, narrow_slots, stream_key, words_per_sample
 from ._validation import (
     METHOD_CODES,
@@ -318,7 +319,18 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
     def binomial(start, stop):
         counts = np.zeros(n + 1, dtype=np.int64)
         _resampling.binomial_counts(
-            key, 0, guide, thresholds, origin, step, start, stop, no_replicates, False, counts
+            key,
+            0,
+            guide,
+            thresholds,
+            origin,
+            step,
+            start,
+            stop,
+            no_replicates,
+            False,
+            counts,
+            _resampling.binomial_scratch(n),
         )
         parts.append(counts)
 
@@ -337,6 +349,7 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
             values,
             True,
             np.zeros(n + 1, dtype=np.int64),
+            _resampling.binomial_scratch(n),
         )
         return values.astype(np.float64) / n
 
@@ -506,7 +519,16 @@ def _resample(family, samples, integer_grid, key, replicates, threads):
 
         def counted(start, stop):
             _resampling.counted_statistics(
-                key, xt, order, family, integer_grid, narrow, start, stop, replicates
+                key,
+                xt,
+                order,
+                family,
+                integer_grid,
+                narrow,
+                start,
+                stop,
+                replicates,
+                lane_scratch(values.shape[1], LANES),
             )
 
         _threads.run_ranges(counted, n_resamples, threads)
@@ -572,6 +594,7 @@ def _sums(sample, family, key, word_offset, out, threads):
                 out,
                 True,
                 counts,
+                _resampling.binomial_scratch(n),
             )
             parts.append(counts)
 
@@ -614,7 +637,13 @@ def _sums(sample, family, key, word_offset, out, threads):
     def gather(start, stop):
         if narrow:
             _resampling.gather_sums_narrow(
-                key, padded, word_offset, start, stop, out, _resampling.GATHER_LANES
+                key,
+                padded,
+                word_offset,
+                start,
+                stop,
+                out,
+                lane_scratch(n, _resampling.GATHER_LANES),
             )
         else:
             _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
@@ -641,11 +670,20 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
                     start,
                     stop,
                     out,
-                    _resampling.GATHER_LANES,
+                    lane_scratch(sample.n, _resampling.GATHER_LANES),
                 )
             else:
                 _resampling.joint_sums_packed(
-                    key, packed, offsets, bits, word_offset, narrow, start, stop, out
+                    key,
+                    packed,
+                    offsets,
+                    bits,
+                    word_offset,
+                    narrow,
+                    start,
+                    stop,
+                    out,
+                    lane_scratch(sample.n, LANES),
                 )
 
         _threads.run_ranges(packed_sums, out.shape[1], threads)
@@ -653,7 +691,9 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
     xt = np.ascontiguousarray(values.T)
 
     def float_sums(start, stop):
-        _resampling.joint_sums(key, xt, word_offset, narrow, start, stop, out)
+        _resampling.joint_sums(
+            key, xt, word_offset, narrow, start, stop, out, lane_scratch(sample.n, LANES)
+        )
 
     _threads.run_ranges(float_sums, out.shape[1], threads)
 
