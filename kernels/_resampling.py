@@ -54,7 +54,6 @@ from ._random import (
 )
 from ._streams import GOLDEN, LANES, LOW16, LOW32, U16, U32
 
-SELECT_BUCKETS = 4096
 BINOMIAL, GATHER, CATEGORY, JOINT, MEDIAN, VARIANCE = 0, 1, 2, 3, 4, 5
 #: Bits of a random word that index the binomial guide table.
 GUIDE_BITS = 12
@@ -646,51 +645,3 @@ def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, 
                 found_high = True
             if found_low and found_high:
                 break
-
-
-@njit(**_KERNEL)
-def bucket_members(column, smallest, largest, ranks, counts, members):
-    """The replicates that may hold the 1-based ranks ``ranks[0]`` and ``ranks[1]`` of
-    ``column`` (floats, or integers spread too widely for a histogram), by bucket selection.
-
-    The values are counted into :data:`SELECT_BUCKETS` equal-width buckets (the bucket index
-    is a non-decreasing function of the value, so ranks are preserved), the buckets holding
-    the two ranks are located from the cumulative counts, and only their members are copied
-    to ``members[0]`` and ``members[1]``. Returns ``(filled_0, rank_0, filled_1, rank_1)``:
-    the ranked replicate is the ``rank_s``-th smallest (0-based) of ``members[s, :filled_s]``,
-    which the caller selects (a few dozen values instead of B). ``counts`` is scratch of
-    SELECT_BUCKETS + 1.
-    """
-    top = SELECT_BUCKETS - 1
-    total = column.shape[0]
-    scale = SELECT_BUCKETS / (largest - smallest)
-    rank_a = ranks[0] - 1
-    rank_b = ranks[1] - 1
-    for j in range(SELECT_BUCKETS + 1):
-        counts[j] = 0
-    for b in range(total):
-        bucket = np.int64((column[b] - smallest) * scale)
-        counts[bucket if bucket < top else top] += 1
-    bucket_a = bucket_b = 0
-    before_a = before_b = 0
-    cumulative = 0
-    for j in range(SELECT_BUCKETS):
-        if cumulative <= rank_a < cumulative + counts[j]:
-            bucket_a = j
-            before_a = cumulative
-        if cumulative <= rank_b < cumulative + counts[j]:
-            bucket_b = j
-            before_b = cumulative
-        cumulative += counts[j]
-    filled_a = filled_b = 0
-    for b in range(total):
-        bucket = np.int64((column[b] - smallest) * scale)
-        if bucket > top:
-            bucket = top
-        if bucket == bucket_a:
-            members[0, filled_a] = column[b]
-            filled_a += 1
-        if bucket == bucket_b:
-            members[1, filled_b] = column[b]
-            filled_b += 1
-    return filled_a, rank_a - before_a, filled_b, rank_b - before_b

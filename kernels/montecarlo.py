@@ -851,23 +851,56 @@ def _summarize(integer_grid, replicates, observed, arguments):
 
         _threads.run_ranges(ranking, items, threads if items > 1 else 1, align=1)
     else:
-        counts = np.empty(_resampling.SELECT_BUCKETS + 1, dtype=np.int64)
-        members = np.empty((2, n_resamples), dtype=dtype)
         for item in range(items):
-            if degenerate[item]:
-                continue
-            found = _resampling.bucket_members(
-                replicates[item], smallest[item], largest[item], ranks[item], counts, members
-            )
-            for end in range(2):
-                filled, rank = found[2 * end], found[2 * end + 1]
-                values[item, end] = np.partition(members[end, :filled], rank)[rank]
+            if not degenerate[item]:
+                values[item] = ranked_values(replicates[item], ranks[item])
     for item in range(items):
         if degenerate[item]:
             low[item] = high[item] = float(smallest[item])
         else:
             low[item] = float(values[item, 0])
             high[item] = float(values[item, 1])
+
+
+#: Size of the regular subsample whose sorted values bracket a rank (see :func:`ranked_values`).
+_SUBSAMPLE = 2048
+
+
+def ranked_values(column, ranks) -> list:
+    """The replicates of 1-based ``ranks`` in ``column`` (each the rank-th smallest), exactly.
+
+    Selection by a bracket: a regular subsample of about :data:`_SUBSAMPLE` values is
+    sorted once, the values a few standard errors either side of a rank's place in it
+    bound the range where the ranked value is expected, and only the replicates in that
+    range are partitioned. If a bracket misses (ties, or a rare subsample), the whole
+    column is partitioned: the answer is the same either way, only slower. In numpy: a
+    compiled selection loop saved about 0.2 ms of a 100,000-replicate interval and cost a
+    compilation of about 0.6 s on every cold start.
+    """
+    total = column.shape[0]
+    sample = np.sort(column[:: max(1, total // _SUBSAMPLE)])
+    size = sample.shape[0]
+    inside = np.empty(total, dtype=bool)
+    values = []
+    for rank in ranks:
+        rank = int(rank)
+        place = (rank - 0.5) / total * size
+        margin = 4.0 * math.sqrt(max(place * (1.0 - place / size), 1.0)) + 2.0
+        lower, upper = math.floor(place - margin), math.ceil(place + margin)
+        below = 0
+        inside.fill(True)
+        if lower >= 0:
+            np.greater_equal(column, sample[lower], out=inside)
+            below = total - int(np.count_nonzero(inside))
+        if upper < size:
+            inside &= column <= sample[upper]
+        offset = rank - 1 - below
+        members = column[inside]
+        if 0 <= offset < members.shape[0]:
+            values.append(np.partition(members, offset)[offset])
+        else:
+            values.append(np.partition(column, rank - 1)[rank - 1])
+    return values
 
 
 def _packed_columns(values):

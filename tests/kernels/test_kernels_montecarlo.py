@@ -13,6 +13,7 @@ from scipy import special, stats
 from kernels import bootstrap_ci, difference_ci, mean_ci, proportion_ci
 from kernels._random import redraw_replicate_slots
 from kernels._streams import stream_key
+from kernels.montecarlo import ranked_values
 
 SEED = 20240601
 
@@ -424,3 +425,25 @@ def test_changed_two_valued_sample_is_prepared_again():
     after = bootstrap_ci(data, "proportion", n_resamples=5_000, seed=SEED)
     assert before.estimate == 20 / 39 and after.estimate == 15 / 39
     assert after.replicates().mean() == pytest.approx(15 / 39, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.random.default_rng(1).lognormal(size=100_000),
+        np.random.default_rng(2).normal(size=7),
+        np.random.default_rng(3).integers(0, 5, size=50_000).astype(float),  # heavy ties
+        np.random.default_rng(4).integers(-(2**40), 2**40, size=20_001),
+        np.r_[np.zeros(99_000), np.linspace(1.0, 2.0, 1000)],  # a bracket that must widen
+        np.array([3.5]),
+    ],
+)
+def test_ranked_values_are_the_order_statistics(column):
+    """The bracketed selection gives the rank-th smallest value of a full sort, at the
+    ends, in the middle and at the ranks a 95 % interval uses."""
+    ordered = np.sort(column)
+    total = column.size
+    ranks = {1, total, (total + 1) // 2, max(1, int(0.025 * total)), int(np.ceil(0.975 * total))}
+    ranks |= set(np.random.default_rng(total).integers(1, total + 1, size=20).tolist())
+    ranks = sorted(ranks)
+    assert ranked_values(column, ranks) == [ordered[rank - 1] for rank in ranks]
