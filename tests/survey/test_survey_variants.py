@@ -152,3 +152,52 @@ def test_survey_choices_comma_labels_and_decimal_commas_read_alike(tmp_path, wri
     )
     assert one.equals(expected)
     assert two.equals(expected)
+
+
+REGULAR_BUT_TRICKY = [
+    ["Tidsstempel", "Hvad skete der?", "", "Antal"],
+    ["2025/03/03 10:00:00 AM GMT+1", 'Jeg sagde "nej", og gik', "", "3,5"],
+    ["2025/03/03 10:05:00 AM GMT+1", "To linjer:\r\nførst, så", "", ""],
+    ["2025/03/03 10:09:00 AM GMT+1", "  mellemrum  ", "", "-2"],
+    ["2025/03/03 10:12:00 AM GMT+1", "", "", "0"],
+]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_fast_csv_path_splits_cells_as_the_csv_module_does(separator, line_end):
+    """polars' parse of a regular export gives the cells Python's csv module gives: quoted
+    separators and quotes, a line break inside a quoted answer, spaces, empty cells and an
+    empty, unnamed column."""
+    import csv
+    import io
+
+    from welfare_paradoxes.survey.reader import _regular_csv_table
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=separator, lineterminator=line_end).writerows(REGULAR_BUT_TRICKY)
+    text = buffer.getvalue()
+    expected = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    table = _regular_csv_table(text.encode(), text, separator)
+    assert table is not None
+    assert table.headers == expected[0]
+    assert [column.to_list() for column in table.columns] == [
+        list(cells) for cells in zip(*expected[1:], strict=True)
+    ]
+    assert table.rows == list(range(1, len(expected)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b\n1,2\n\n3,4\n",  # a blank line: the csv reader reports it as a ragged row
+        "a,b\n1,2\n3\n",  # a short row
+        "a,b\n1,2,3\n",  # a long row
+        "a,b\r1,2\r",  # carriage returns alone
+        "a,b\n",  # no answer rows
+    ],
+)
+def test_irregular_csv_goes_to_the_line_by_line_reader(text):
+    from welfare_paradoxes.survey.reader import _regular_csv_table
+
+    assert _regular_csv_table(text.encode(), text, ",") is None
