@@ -275,6 +275,11 @@ def execute_notebook(job: NotebookJob) -> str | None:
             cwd=str(REPO_ROOT),
             progress_bar=False,
             log_output=False,
+            # written once at the end (with the traceback when a cell fails), not after
+            # every cell: the writes cost about 2 s of a notebook's run
+            request_save_on_cell_execute=False,
+            # the cells have all finished when the kernel stops: no need to wait for it
+            shutdown_kernel="immediate",
         )
     except papermill.PapermillExecutionError as error:
         return describe_failure(job, error)
