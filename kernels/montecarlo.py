@@ -875,7 +875,7 @@ def ranked_values(column, ranks) -> list:
     range are partitioned. If a bracket misses (ties, or a rare subsample), the whole
     column is partitioned: the answer is the same either way, only slower. In numpy: a
     compiled selection loop saved about 0.2 ms of a 100,000-replicate interval and cost a
-    compilation of about 0.6 s on every cold start.
+    compilation of 0.5 to 0.8 s on every cold start.
     """
     total = column.shape[0]
     sample = np.sort(column[:: max(1, total // _SUBSAMPLE)])
