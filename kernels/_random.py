@@ -166,9 +166,10 @@ def fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, st
 
 @intrinsic
 def scaled_quarter(typingctx, quarter, n):
-    """``(quarter * n) >> 16`` of two uint16: Lemire's narrow index, in 16-bit arithmetic
-    (numba would widen the product to 64 bits, which an AVX2 loop multiplies four lanes at
-    a time; this way the loop vectorises to one high-half multiply of sixteen lanes)."""
+    """``(quarter * n) >> 16`` of two uint16: Lemire's narrow index, in 32-bit arithmetic
+    (numba would widen the product to 64 bits, which AVX2 multiplies only four lanes at a
+    time and by three 32-bit multiplications; this way the loop vectorises with 16- and
+    32-bit multiplications)."""
     signature = types.uint16(types.uint16, types.uint16)
 
     def codegen(context, builder, signature, arguments):
