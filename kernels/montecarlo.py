@@ -312,45 +312,18 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
     n = plan.sample.n
     backend, threads = _threads.choose(n_resamples * BINOMIAL_WORK, parallel)
     key = stream_key(seed)
-    guide, thresholds, origin, step = plan.guide, plan.thresholds, plan.origin, plan.step
+    origin, step = plan.origin, plan.step
+    tables = (key, 0, plan.guide, plan.thresholds, origin, step)
     parts = []
     no_replicates = np.empty(0, dtype=plan.replicate_dtype)
 
     def binomial(start, stop):
-        counts = np.zeros(n + 1, dtype=np.int64)
-        _resampling.binomial_counts(
-            key,
-            0,
-            guide,
-            thresholds,
-            origin,
-            step,
-            start,
-            stop,
-            no_replicates,
-            False,
-            counts,
-            _resampling.binomial_scratch(n),
-        )
-        parts.append(counts)
+        parts.append(_binomial_histogram(tables, n, start, stop, no_replicates, False))
 
     def replicates():
         # drawn again from the same streams: the interval needed only their histogram
         values = np.empty(n_resamples, dtype=plan.replicate_dtype)
-        _resampling.binomial_counts(
-            key,
-            0,
-            guide,
-            thresholds,
-            origin,
-            step,
-            0,
-            n_resamples,
-            values,
-            True,
-            np.zeros(n + 1, dtype=np.int64),
-            _resampling.binomial_scratch(n),
-        )
+        _binomial_histogram(tables, n, 0, n_resamples, values, True)
         return values.astype(np.float64) / n
 
     _threads.run_ranges(binomial, n_resamples, threads)
@@ -578,25 +551,11 @@ def _sums(sample, family, key, word_offset, out, threads):
         guide, thresholds = _binomial_tables(k, n)
         origin = n * low_value
         step = high_value - low_value
+        tables = (key, word_offset, guide, thresholds, origin, step)
         parts = []
 
         def binomial(start, stop):
-            counts = np.zeros(n + 1, dtype=np.int64)
-            _resampling.binomial_counts(
-                key,
-                word_offset,
-                guide,
-                thresholds,
-                origin,
-                step,
-                start,
-                stop,
-                out,
-                True,
-                counts,
-                _resampling.binomial_scratch(n),
-            )
-            parts.append(counts)
+            parts.append(_binomial_histogram(tables, n, start, stop, out, True))
 
         _threads.run_ranges(binomial, out.shape[0], threads)
         return origin, step, parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
@@ -696,6 +655,23 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
         )
 
     _threads.run_ranges(float_sums, out.shape[1], threads)
+
+
+def _binomial_histogram(tables, n, start, stop, out, keep_replicates):
+    """Histogram of the binomial counts of replicates ``start <= b < stop`` (and, with
+    ``keep_replicates``, their sums in ``out``); ``tables`` is ``(key, word offset, guide,
+    thresholds, origin, step)`` as :func:`kernels._resampling.binomial_counts` takes them."""
+    counts = np.zeros(n + 1, dtype=np.int64)
+    _resampling.binomial_counts(
+        *tables,
+        start,
+        stop,
+        out,
+        keep_replicates,
+        counts,
+        _resampling.binomial_scratch(n),
+    )
+    return counts
 
 
 @functools.lru_cache(maxsize=256)
