@@ -199,20 +199,17 @@ def _csv_table(
         kept.append(record)
         rows.append(number)
     columns = [list(cells) for cells in zip(*kept, strict=True)] if kept else [[] for _ in headers]
-    return Table(headers, [_text_series(c) for c in columns], rows, "csv", separator)
-
-
-def _text_series(cells) -> pl.Series:
-    return pl.Series("", cells, dtype=pl.String)
+    text_columns = [pl.Series("", cells, dtype=pl.String) for cells in columns]
+    return Table(headers, text_columns, rows, "csv", separator)
 
 
 #: Files from this size on are parsed by Arrow when they are regular: below it the csv
 #: module takes a few milliseconds, less than importing Arrow (about 0.3 s).
 ARROW_MIN_BYTES = 1 << 20
 
-#: Text that a line-by-line CSV reader and polars' reader might split differently: a blank
-#: line (csv reports it as a ragged row, polars skips it), a carriage return that does not
-#: end a line.
+#: Text that the csv module and Arrow's reader split differently: a blank line (the csv
+#: module reports it as a ragged row, Arrow reads a row of empty cells), a carriage return
+#: that does not end a line.
 IRREGULAR_LINES = re.compile(r"\n\r?\n|\r(?!\n)")
 
 
@@ -235,6 +232,8 @@ def _regular_csv_table(data: bytes, text: str, separator: str) -> Table | None:
     try:
         grid = arrow_csv.read_csv(
             pa.py_buffer(data),
+            # one thread: a threaded Arrow read in a process that had imported polars was
+            # seen to abort the interpreter at exit (pyarrow 26, polars 2.1)
             read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=arrow_csv.ParseOptions(
                 delimiter=separator, newlines_in_values=True, ignore_empty_lines=False
