@@ -16,7 +16,7 @@ import numpy as np
 
 import kernels
 
-from .bench_kernels import summary, target, timed
+from .bench_kernels import compiled_kernels, summary, target, timed
 
 UNITS = 69
 CODERS = 3
@@ -51,6 +51,11 @@ def peer_bootstrap(data: np.ndarray, n_resamples: int) -> np.ndarray:
 
 
 def run() -> dict:
+    with compiled_kernels():
+        return _run()
+
+
+def _run() -> dict:
     data = register_like()
     pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     rows = []
@@ -96,7 +101,8 @@ def run() -> dict:
         f"Register-sized data: {UNITS} units, {CODERS} coders, nominal 0/1, some values "
         f"missing. The peer loops krippendorff.alpha (version {version('krippendorff')}) "
         f"over numpy resamples of the pairable units; it is timed on {PEER_B} resamples and "
-        f"scaled per replicate to B = {B:,} (x{B // PEER_B})."
+        f"scaled per replicate to B = {B:,} (x{B // PEER_B}). The kernels run compiled "
+        "(KERNELS_COMPILE=always)."
     )
     return {
         "title": "kernels: intercoder agreement (alpha and its bootstrap interval)",

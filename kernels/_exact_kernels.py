@@ -8,11 +8,11 @@ starts in plain Python (:mod:`kernels._exact_math`).
 import math
 
 import numpy as np
-from numba import njit
 from numba.extending import overload, register_jitable
 
-from . import _exact_math, _grid, _jit  # noqa: F401  (_jit registers the interval arithmetic)
+from . import _exact_math, _grid
 from ._exact_math import binomial_pmf, binomial_pmf_at, proportion_acceleration, proportion_interval
+from ._jit import kernel, nested
 
 for _function in (binomial_pmf, binomial_pmf_at, proportion_acceleration, proportion_interval):
     register_jitable(_function)
@@ -32,10 +32,7 @@ def _log_binomial_term(n, mode, p):
     return implementation
 
 
-_KERNEL = {"cache": True, "nogil": True}
-
-
-@njit(**_KERNEL)
+@kernel
 def binomial_pmf_table(n, p):
     """``table[i, k] = P(K = k)`` for ``K ~ Binomial(n, p[i])``."""
     table = np.empty((p.shape[0], n + 1))
@@ -44,21 +41,13 @@ def binomial_pmf_table(n, p):
     return table
 
 
-@njit(**_KERNEL)
-def binomial_pmf_array(n, k):
-    """The Binomial(n, k / n) probabilities of 0..n as an array."""
-    out = np.empty(n + 1)
-    binomial_pmf(n, k, out)
-    return out
-
-
-@njit(**_KERNEL)
+@kernel
 def proportion_interval_scalar(k, n, method, alpha_half):
     """The compiled tier of the scalar exact interval (see kernels.exact)."""
     return proportion_interval(k, n, method, alpha_half, np.empty(n + 1))
 
 
-@njit(**_KERNEL)
+@kernel
 def proportion_intervals(k, n, method, alpha_half, first, stop, low, high, z0, acceleration):
     """Exact intervals of items ``first <= i < stop`` (run on threads by the caller)."""
     for i in range(first, stop):
@@ -68,7 +57,7 @@ def proportion_intervals(k, n, method, alpha_half, first, stop, low, high, z0, a
         )
 
 
-@njit(**_KERNEL)
+@kernel
 def difference_pmf(k1, n1, k2, n2):
     """Distribution of ``K1* n2 - K2* n1`` on the grid index ``j = value + n1 n2``."""
     pmf1 = np.empty(n1 + 1)
@@ -85,7 +74,7 @@ def difference_pmf(k1, n1, k2, n2):
     return pmf
 
 
-@njit(**_KERNEL)
+@nested
 def difference_acceleration(k1, n1, k2, n2):
     """Two-sample jackknife acceleration (Efron & Tibshirani 1993, eq. 15.36) of p1 - p2.
 
@@ -105,7 +94,7 @@ def difference_acceleration(k1, n1, k2, n2):
     return numerator / (6.0 * spread**1.5)
 
 
-@njit(**_KERNEL)
+@kernel
 def difference_interval(k1, n1, k2, n2, method, alpha_half):
     pmf = difference_pmf(k1, n1, k2, n2)
     offset = n1 * n2
@@ -116,7 +105,7 @@ def difference_interval(k1, n1, k2, n2, method, alpha_half):
     return (lower - offset) / scale, (upper - offset) / scale, z0, acceleration
 
 
-@njit(**_KERNEL)
+@nested
 def sum_pmf(offsets, probabilities, n):
     """n-fold convolution: distribution of the sum of n draws, on the offset grid 0..n*R."""
     span = 0
@@ -142,7 +131,7 @@ def sum_pmf(offsets, probabilities, n):
     return current
 
 
-@njit(**_KERNEL)
+@nested
 def frequency_mean_acceleration(values, frequencies, n, total):
     """Jackknife acceleration of a mean from deviations ``n v - sum`` (exact integers)."""
     cubes = 0.0
@@ -156,7 +145,7 @@ def frequency_mean_acceleration(values, frequencies, n, total):
     return cubes / (6.0 * squares**1.5)
 
 
-@njit(**_KERNEL)
+@kernel
 def frequency_mean_interval(values, frequencies, method, alpha_half):
     n = 0
     total = 0

@@ -1,4 +1,16 @@
-"""Registers the plain-Python interval arithmetic with numba, for the compiled kernels.
+"""How the compiled kernels are built, and the plain-Python interval arithmetic they share.
+
+Two decorators compile every numba function of the package:
+
+- :func:`kernel` for a function called from Python;
+- :func:`nested` for a function that only other compiled functions call. It is compiled
+  without a Python entry point: the code that converts Python arguments is compiled with
+  every entry point, on every cold start, and it is most of the compile time of a small
+  function. Calling it from Python raises :class:`TypeError` (numba would call a null
+  entry point).
+
+Neither gets a C-callable wrapper (``no_cfunc_wrapper``): nothing takes a kernel's address,
+and the wrapper, too, would be compiled on every cold start.
 
 :mod:`kernels._normal` and :mod:`kernels._grid` are plain Python, so that the first exact
 interval of a fresh process and the interval arithmetic after a Monte Carlo run need no
@@ -7,9 +19,40 @@ this module first: ``register_jitable`` lets numba compile each function where a
 calls it, from the same source, so Python and numba give the same bits.
 """
 
+from numba import config, njit
+from numba.core.registry import CPUDispatcher
 from numba.extending import register_jitable
 
 from . import _grid, _normal
+
+_OPTIONS = {"nogil": True, "no_cfunc_wrapper": True}
+
+
+def kernel(function):
+    """Compile ``function`` (cached) as a kernel called from Python."""
+    return njit(cache=True, **_OPTIONS)(function)
+
+
+class _NestedDispatcher(CPUDispatcher):
+    """The dispatcher of a :func:`nested` function: compiled, and callable from kernels."""
+
+    def __call__(self, *args, **kwargs):
+        raise TypeError(
+            f"kernels: {self.py_func.__module__}.{self.py_func.__qualname__} is compiled "
+            "without a Python entry point; it is called from compiled kernels only"
+        )
+
+
+def nested(function):
+    """Compile ``function`` (cached) for calls from other compiled functions only."""
+    if config.DISABLE_JIT:
+        return function
+    dispatcher = _NestedDispatcher(
+        py_func=function, locals={}, targetoptions={**_OPTIONS, "no_cpython_wrapper": True}
+    )
+    dispatcher.enable_caching()
+    return dispatcher
+
 
 for _function in (
     _normal.normal_cdf,

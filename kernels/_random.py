@@ -11,6 +11,7 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from ._jit import kernel, nested
 from ._streams import (
     _MIX1,
     _MIX2,
@@ -56,7 +57,7 @@ def rejection_threshold(n):
     return np.uint64((np.uint64(1) << U32) % np.uint64(n))
 
 
-@njit(cache=True)
+@nested
 def redraw_replicate_slots(key, replicate, word_offset, n, threshold, out_row):
     """Draw the ``n`` indices of one replicate exactly, rejecting biased halves.
 
@@ -80,7 +81,7 @@ def redraw_replicate_slots(key, replicate, word_offset, n, threshold, out_row):
         out_row[j] = np.int64(product >> U32)
 
 
-@njit(cache=True)
+@nested
 def draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, rejected, start):
     """Fill ``idx[j, r]`` with slot ``j`` of replicate ``first_replicate + r``, r < LANES.
 
@@ -123,7 +124,7 @@ def narrow_threshold(n):
     return np.uint16((1 << 16) % n)
 
 
-@njit(cache=True)
+@nested
 def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
     """The ``n`` narrow-slot indices of one replicate, drawn exactly (``threshold`` is
     ``2**16 mod n``; a larger value forces rejections, for tests).
@@ -211,7 +212,7 @@ def lane_scratch(n: int, lanes: int) -> LaneScratch:
     )
 
 
-@njit(cache=True, inline="always")
+@nested
 def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     """The narrow-slot indices of ``lanes`` replicates, in place of their random words.
 
@@ -259,7 +260,7 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
                 index[(j >> 2) * (4 * lanes) + q + (j & 3)] = np.uint16(row[j])
 
 
-@njit(cache=True)
+@nested
 def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, scratch):
     """Narrow-slot counterpart of :func:`draw_lane_indices`: ``idx[j, r]`` for r < lanes.
 
@@ -276,7 +277,7 @@ def draw_lane_indices_narrow(key, first_replicate, word_offset, n, lanes, idx, s
             idx[j, r] = index[base + 4 * r]
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def unit_multiplicities_narrow(key, n, word_offset, b_start, b_stop, out, row):
     """``out[b - b_start, i]`` += how often replicate b draws unit i of ``n``, for
     ``b_start <= b < b_stop``: the indices :func:`redraw_replicate_narrow` draws from
@@ -292,7 +293,7 @@ def unit_multiplicities_narrow(key, n, word_offset, b_start, b_stop, out, row):
             out[b - b_start, row[j]] += 1.0
 
 
-@njit(cache=True, nogil=True)
+@kernel
 def unit_multiplicities_wide(key, n, word_offset, b_start, b_stop, out, row):
     """:func:`unit_multiplicities_narrow` for wide slots (:func:`redraw_replicate_slots`)."""
     threshold = rejection_threshold(n)

@@ -40,6 +40,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from ._jit import kernel, nested
 from ._random import (
     draw_lane_indices,
     draw_lane_indices_narrow,
@@ -60,7 +61,6 @@ GUIDE_BITS = 12
 _GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
 _AMBIGUOUS = np.uint64(1 << 16)
 
-_KERNEL = {"cache": True, "nogil": True}
 _THREE, _FOUR = np.uint64(3), np.uint64(4)
 _U48 = np.uint64(48)
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
@@ -103,7 +103,7 @@ def binomial_scratch(n: int) -> BinomialScratch:
     )
 
 
-@njit(**_KERNEL)
+@kernel
 def binomial_counts(
     key,
     word,
@@ -165,7 +165,7 @@ def binomial_counts(
             counts[cell] += partial[copy * counts.shape[0] + cell]
 
 
-@njit(cache=True, nogil=True, inline="never")
+@nested
 def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
     """``out[first + r]`` for r < ``count``: the values at replicate r's indices (the four
     16-bit quarters of ``words[w * lanes + r]``, see
@@ -195,7 +195,7 @@ def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
         out[np.uint64(first) + r] = ((a0 + a1) + a2) + a3
 
 
-@njit(**_KERNEL)
+@kernel
 def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, scratch):
     """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots.
 
@@ -218,7 +218,7 @@ def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, scratch):
         _add_up_narrow(padded, scratch.words, n_words, lanes, count, out, g)
 
 
-@njit(**_KERNEL)
+@kernel
 def gather_sums(key, x, word_offset, b_start, b_stop, out, lanes):
     """``out[b]`` = sum of the n resampled values of replicate b, wide (32-bit) slots."""
     n = x.shape[0]
@@ -261,7 +261,7 @@ def gather_sums(key, x, word_offset, b_start, b_stop, out, lanes):
             out[g + r] = acc[r]
 
 
-@njit(**_KERNEL)
+@kernel
 def category_sums_narrow(
     key,
     n,
@@ -336,7 +336,7 @@ def category_sums_narrow(
                 out[g + r] = base_value + acc[q] + acc[q + 1] + acc[q + 2] + acc[q + 3]
 
 
-@njit(**_KERNEL)
+@kernel
 def category_sums(key, n, first, steps, base_value, word_offset, b_start, b_stop, out, lanes):
     """:func:`category_sums_narrow` with wide slots: a draw with product ``r * n`` lands at
     index ``(r * n) >> 32``, which is at or past ``first[c]`` exactly when
@@ -409,7 +409,7 @@ def _lane_indices(key, first_replicate, word_offset, n, narrow, idx, rejected, s
         draw_lane_indices(key, first_replicate, word_offset, n, threshold, idx, rejected, start)
 
 
-@njit(**_KERNEL)
+@kernel
 def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out, scratch):
     """``out[item, b]`` = sum over the resampled respondents of replicate b.
 
@@ -433,7 +433,7 @@ def joint_sums(key, xt, word_offset, narrow, b_start, b_stop, out, scratch):
                 out[item, g + r] = acc[r, item]
 
 
-@njit(**_KERNEL)
+@kernel
 def joint_sums_packed(
     key, packed, offsets, bits, word_offset, narrow, b_start, b_stop, out, scratch
 ):
@@ -475,7 +475,7 @@ def joint_sums_packed(
                     target[g + r] = offset + np.int64((totals[r] >> shift) & mask)
 
 
-@njit(**_KERNEL)
+@kernel
 def joint_sums_packed_narrow(
     key, packed, offsets, bits, word_offset, b_start, b_stop, out, scratch
 ):
@@ -572,7 +572,7 @@ def variance_grid(counts, values, integer_grid):
     return squares / (n - 1)
 
 
-@njit(**_KERNEL)
+@kernel
 def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_stop, out, scratch):
     """Median or variance of every item for each replicate, from respondent counts."""
     n, items = xt.shape
@@ -601,7 +601,7 @@ def counted_statistics(key, xt, order, family, integer_grid, narrow, b_start, b_
 # (z0, the adjusted levels, the ranks) is plain Python, in kernels.montecarlo.
 
 
-@njit(**_KERNEL)
+@kernel
 def histograms(replicates, origin, first, stop, counts):
     """``counts[i, v - origin[i]]`` = how many replicates of item i equal v, for items
     ``first <= i < stop`` (integer replicates known to lie within the histogram)."""
@@ -615,7 +615,7 @@ def histograms(replicates, origin, first, stop, counts):
             row[np.int64(column[b]) - base] += 1
 
 
-@njit(**_KERNEL)
+@kernel
 def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, counts):
     """Integer replicates: ``values[i, s]`` = the replicate of 1-based rank ``ranks[i, s]``
     (s = 0, 1) of item i, from a histogram over ``smallest[i]..largest[i]`` (``counts`` is

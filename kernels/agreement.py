@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _agreement_coefficients as _k
-from . import _threads
+from . import _numpy_kernels, _threads
 from ._grid import rank_of_quantile
 from ._random import unit_multiplicities_narrow, unit_multiplicities_wide
 from ._streams import narrow_slots, stream_key
@@ -516,8 +516,15 @@ def _units_interval(
     work = n_resamples * units * (coders + 2 * items)
     backend, threads = _threads.choose(work, parallel)
     key = stream_key(seed)
-    multiplicities = unit_multiplicities_narrow if narrow_slots(units) else unit_multiplicities_wide
+    kernel = unit_multiplicities_narrow if narrow_slots(units) else unit_multiplicities_wide
+    use_kernel = _numpy_kernels.compiled(kernel, n_resamples * units)
     block = _block_size(units)
+
+    def multiplicities(first, last, weights, row):
+        if use_kernel:
+            kernel(key, units, 0, first, last, weights, row)
+        else:
+            _numpy_kernels.unit_multiplicities(key, units, 0, first, last, weights)
 
     def replicate_range(start, stop):
         weights = np.empty((min(block, stop - start), units))
@@ -526,7 +533,7 @@ def _units_interval(
             last = min(first + block, stop)
             weights = weights[: last - first]
             weights[:] = 0.0
-            multiplicities(key, units, 0, first, last, weights, row)
+            multiplicities(first, last, weights, row)
             alpha_block, kappa_block = _coefficients(prepared, code, with_kappa, weights)
             alpha_replicates[:, first:last] = alpha_block
             if with_kappa:

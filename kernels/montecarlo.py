@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _grid, _resampling, _threads
+from . import _grid, _numpy_kernels, _resampling, _threads
 from ._normal import bca_adjusted_z, normal_cdf, normal_quantile
 from ._random import lane_scratch
 from ._streams import LANES, narrow_slots, stream_key, words_per_sample
@@ -316,14 +316,15 @@ def _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel
     tables = (key, 0, plan.guide, plan.thresholds, origin, step)
     parts = []
     no_replicates = np.empty(0, dtype=plan.replicate_dtype)
+    use_kernel = _binomial_kernel(n_resamples)
 
     def binomial(start, stop):
-        parts.append(_binomial_histogram(tables, n, start, stop, no_replicates, False))
+        parts.append(_binomial_histogram(tables, n, start, stop, no_replicates, False, use_kernel))
 
     def replicates():
         # drawn again from the same streams: the interval needed only their histogram
         values = np.empty(n_resamples, dtype=plan.replicate_dtype)
-        _binomial_histogram(tables, n, 0, n_resamples, values, True)
+        _binomial_histogram(tables, n, 0, n_resamples, values, True, _binomial_kernel(n_resamples))
         return values.astype(np.float64) / n
 
     _threads.run_ranges(binomial, n_resamples, threads)
@@ -553,9 +554,10 @@ def _sums(sample, family, key, word_offset, out, threads):
         step = high_value - low_value
         tables = (key, word_offset, guide, thresholds, origin, step)
         parts = []
+        use_kernel = _binomial_kernel(out.shape[0])
 
         def binomial(start, stop):
-            parts.append(_binomial_histogram(tables, n, start, stop, out, True))
+            parts.append(_binomial_histogram(tables, n, start, stop, out, True, use_kernel))
 
         _threads.run_ranges(binomial, out.shape[0], threads)
         return origin, step, parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
@@ -592,9 +594,14 @@ def _sums(sample, family, key, word_offset, out, threads):
         return None
     # the narrow loop reads one identity element past the sample (-0.0: a + -0.0 == a)
     padded = np.append(x, x.dtype.type(-0.0 if x.dtype.kind == "f" else 0))
+    use_kernel = not narrow or _numpy_kernels.compiled(
+        _resampling.gather_sums_narrow, out.shape[0] * n
+    )
 
     def gather(start, stop):
-        if narrow:
+        if not use_kernel:
+            _numpy_kernels.gather_sums_narrow(key, padded, word_offset, start, stop, out)
+        elif narrow:
             _resampling.gather_sums_narrow(
                 key,
                 padded,
@@ -657,21 +664,24 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
     _threads.run_ranges(float_sums, out.shape[1], threads)
 
 
-def _binomial_histogram(tables, n, start, stop, out, keep_replicates):
+def _binomial_histogram(tables, n, start, stop, out, keep_replicates, use_kernel):
     """Histogram of the binomial counts of replicates ``start <= b < stop`` (and, with
     ``keep_replicates``, their sums in ``out``); ``tables`` is ``(key, word offset, guide,
-    thresholds, origin, step)`` as :func:`kernels._resampling.binomial_counts` takes them."""
+    thresholds, origin, step)`` as :func:`kernels._resampling.binomial_counts` takes them,
+    ``use_kernel`` says whether that kernel or its numpy twin runs."""
     counts = np.zeros(n + 1, dtype=np.int64)
-    _resampling.binomial_counts(
-        *tables,
-        start,
-        stop,
-        out,
-        keep_replicates,
-        counts,
-        _resampling.binomial_scratch(n),
-    )
+    if use_kernel:
+        _resampling.binomial_counts(
+            *tables, start, stop, out, keep_replicates, counts, _resampling.binomial_scratch(n)
+        )
+    else:
+        _numpy_kernels.binomial_counts(*tables, start, stop, out, keep_replicates, counts)
     return counts
+
+
+def _binomial_kernel(n_resamples: int) -> bool:
+    """Whether the binomial counts of ``n_resamples`` replicates run compiled."""
+    return _numpy_kernels.compiled(_resampling.binomial_counts, n_resamples * BINOMIAL_WORK)
 
 
 @functools.lru_cache(maxsize=256)
@@ -755,9 +765,14 @@ def _summarize_histograms(replicates, observed, span_origin, arguments):
     items, n_resamples = replicates.shape
     span, origin = span_origin
     counts = np.empty((items, span), dtype=np.int64)
+    histograms = (
+        _resampling.histograms
+        if _numpy_kernels.compiled(_resampling.histograms, items * n_resamples)
+        else _numpy_kernels.histograms
+    )
 
     def counting(first, stop):
-        _resampling.histograms(replicates, origin, first, stop, counts)
+        histograms(replicates, origin, first, stop, counts)
 
     _threads.run_ranges(counting, items, threads if items > 1 else 1, align=1)
     cumulative = np.cumsum(counts, axis=1)

@@ -9,6 +9,7 @@ import math
 import krippendorff
 import numpy as np
 import pytest
+from scalar_streams import redraw_narrow, redraw_wide
 from statsmodels.stats.inter_rater import cohens_kappa
 
 import kernels
@@ -21,8 +22,6 @@ from kernels import (
 )
 from kernels._random import (
     narrow_threshold,
-    redraw_replicate_narrow,
-    redraw_replicate_slots,
     rejection_threshold,
 )
 from kernels._streams import narrow_slots, stream_key
@@ -96,9 +95,9 @@ def plain_alpha(data, metric):
 def slot_indices(seed, replicate, n):
     row = np.empty(n, dtype=np.int64)
     if narrow_slots(n):
-        redraw_replicate_narrow(stream_key(seed), replicate, 0, n, narrow_threshold(n), row)
+        redraw_narrow(stream_key(seed), replicate, 0, n, narrow_threshold(n), row)
     else:
-        redraw_replicate_slots(stream_key(seed), replicate, 0, n, rejection_threshold(n), row)
+        redraw_wide(stream_key(seed), replicate, 0, n, rejection_threshold(n), row)
     return row
 
 

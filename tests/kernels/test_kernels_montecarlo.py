@@ -8,10 +8,10 @@ import sys
 
 import numpy as np
 import pytest
+from scalar_streams import redraw_wide
 from scipy import special, stats
 
 from kernels import bootstrap_ci, difference_ci, mean_ci, proportion_ci
-from kernels._random import redraw_replicate_slots
 from kernels._streams import stream_key
 from kernels.montecarlo import ranked_values
 
@@ -184,7 +184,7 @@ def test_index_draws_are_uniform():
     counts = np.zeros(39)
     for replicate in range(200):
         row = np.empty(39, dtype=np.int64)
-        redraw_replicate_slots(stream_key(SEED), replicate, 0, 39, 0, row)
+        redraw_wide(stream_key(SEED), replicate, 0, 39, 0, row)
         counts += np.bincount(row, minlength=39)
     assert stats.chisquare(counts).pvalue > 1e-4
 
@@ -198,8 +198,8 @@ def test_rejection_path_keeps_indices_in_range_and_uniform():
     for replicate in range(400):
         forced = np.empty(n, dtype=np.int64)
         plain = np.empty(n, dtype=np.int64)
-        redraw_replicate_slots(stream_key(3), replicate, 0, n, np.uint64(2**31), forced)
-        redraw_replicate_slots(stream_key(3), replicate, 0, n, np.uint64(0), plain)
+        redraw_wide(stream_key(3), replicate, 0, n, np.uint64(2**31), forced)
+        redraw_wide(stream_key(3), replicate, 0, n, np.uint64(0), plain)
         assert forced.min() >= 0 and forced.max() < n
         changed += np.sum(forced != plain)
         counts += np.bincount(forced, minlength=n)
@@ -209,7 +209,7 @@ def test_rejection_path_keeps_indices_in_range_and_uniform():
 
 THREAD_SCRIPT = r"""
 import hashlib, numpy as np
-from kernels import bootstrap_ci
+from kernels import agreement_ci, bootstrap_ci
 rng = np.random.default_rng(0)
 cases = [
     (np.r_[np.ones(26), np.zeros(13)], "proportion"),
@@ -224,14 +224,19 @@ for data, statistic in cases:
     r = bootstrap_ci(data, statistic, "bca", n_resamples=30_000, seed=99, parallel=True)
     digest.update(np.asarray(r.replicates()).tobytes())
     digest.update(np.asarray([r.low, r.high], dtype=float).tobytes())
+coded = (rng.random((3, 69)) < 0.35).astype(float)
+r = agreement_ci(coded, n_resamples=5_000, seed=99, parallel=True)
+digest.update(np.asarray([r.low, r.high], dtype=float).tobytes())
 print(digest.hexdigest())
 """
 
 
-def test_bit_identical_for_one_and_two_threads():
+def test_bit_identical_for_one_and_two_threads_and_the_numpy_twins():
+    """The compiled kernels on one and on two threads, and the numpy twins where there are
+    (KERNELS_COMPILE=never), give the same replicates and endpoints."""
     digests = []
-    for threads in ("1", "2"):
-        environment = dict(os.environ, NUMBA_NUM_THREADS=threads)
+    for threads, compile_setting in (("1", "always"), ("2", "always"), ("2", "never")):
+        environment = dict(os.environ, NUMBA_NUM_THREADS=threads, KERNELS_COMPILE=compile_setting)
         completed = subprocess.run(
             [sys.executable, "-c", THREAD_SCRIPT],
             env=environment,
@@ -240,7 +245,7 @@ def test_bit_identical_for_one_and_two_threads():
             check=True,
         )
         digests.append(completed.stdout.strip())
-    assert digests[0] == digests[1]
+    assert digests[0] == digests[1] == digests[2]
     assert len(digests[0]) == 64
 
 

@@ -6,12 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from scalar_streams import redraw_narrow, redraw_wide
 from scipy import stats
 
 from kernels import bootstrap_ci
 from kernels._random import (
-    redraw_replicate_narrow,
-    redraw_replicate_slots,
     rejection_threshold,
 )
 from kernels._resampling import GUIDE_BITS
@@ -31,13 +30,9 @@ def slot_indices(seed, replicate, n, word_offset=0):
     """Indices of one replicate from the scalar definition (rejections resolved)."""
     row = np.empty(n, dtype=np.int64)
     if narrow_slots(n):
-        redraw_replicate_narrow(
-            stream_key(seed), replicate, word_offset, n, np.uint16(2**16 % n), row
-        )
+        redraw_narrow(stream_key(seed), replicate, word_offset, n, np.uint16(2**16 % n), row)
     else:
-        redraw_replicate_slots(
-            stream_key(seed), replicate, word_offset, n, rejection_threshold(n), row
-        )
+        redraw_wide(stream_key(seed), replicate, word_offset, n, rejection_threshold(n), row)
     return row
 
 
@@ -63,8 +58,8 @@ def test_forced_narrow_rejections_stay_in_range_and_uniform():
     for replicate in range(400):
         forced = np.empty(n, dtype=np.int64)
         plain = np.empty(n, dtype=np.int64)
-        redraw_replicate_narrow(stream_key(3), replicate, 0, n, np.uint16(2**15), forced)
-        redraw_replicate_narrow(stream_key(3), replicate, 0, n, np.uint16(0), plain)
+        redraw_narrow(stream_key(3), replicate, 0, n, np.uint16(2**15), forced)
+        redraw_narrow(stream_key(3), replicate, 0, n, np.uint16(0), plain)
         assert forced.min() >= 0 and forced.max() < n
         changed += np.sum(forced != plain)
         counts += np.bincount(forced, minlength=n)
