@@ -14,7 +14,6 @@ is None and every exact interval uses the compiled tier.
 """
 
 import ctypes
-import ctypes.util
 import math
 import sys
 

@@ -131,6 +131,23 @@ def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out):
         out[first:stop] = ((partial[:, 0] + partial[:, 1]) + partial[:, 2]) + partial[:, 3]
 
 
+def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b_stop, out):
+    """:func:`kernels._resampling.joint_sums_packed_narrow`: each replicate adds its
+    respondents' packed words (whole numbers: the order does not matter), then every item's
+    bit field is unpacked."""
+    n_packed, n = packed.shape
+    items = out.shape[0]
+    per_word = 64 // bits
+    mask = np.uint64((1 << bits) - 1)
+    for first, stop in _blocks(b_start, b_stop):
+        indices = draw_indices(key, first, stop, word_offset, n)[:, :n]
+        for word in range(n_packed):
+            totals = packed[word][indices].sum(axis=1, dtype=np.uint64)
+            for item in range(word * per_word, min((word + 1) * per_word, items)):
+                field = (totals >> np.uint64((item - word * per_word) * bits)) & mask
+                out[item, first:stop] = offsets[item] + field.astype(np.int64)
+
+
 def binomial_counts(
     key, word, guide, thresholds, origin, step, b_start, b_stop, out, keep_replicates, counts
 ):

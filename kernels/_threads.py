@@ -18,7 +18,10 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 #: Below this many index draws (or equivalent work) a call runs serially: handing ranges to
 #: threads costs tens of microseconds, about what one thread draws 10^5 indices in.
@@ -128,6 +131,9 @@ def _executor(workers: int) -> ThreadPoolExecutor:
         if _pool is None or _pool_size < workers:
             if _pool is not None:
                 _pool.shutdown(wait=False)
+            # imported here: a process that never runs in parallel does not pay for it
+            from concurrent.futures import ThreadPoolExecutor
+
             _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kernels")
             _pool_size = workers
         return _pool

@@ -35,6 +35,9 @@ PARALLEL_MIN_ITEMS = 4096
 #: import) until this many have been made in the process; later ones use the compiled
 #: kernel. Both give the same bits.
 SCALAR_PYTHON_CALLS = 200
+#: Vectorised calls whose items add up to at most this many binomial terms (the sum of
+#: n + 1) run in plain Python too while the scalar calls do (:data:`SCALAR_PYTHON_CALLS`).
+PYTHON_MAX_TERMS = 20_000
 #: Largest grid (number of support points) the exact path will build.
 MAX_GRID_POINTS = 20_000_000
 #: Largest convolution work (n * grid points * distinct values) for :func:`mean_ci`.
@@ -163,12 +166,19 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
     z0 = np.empty(size)
     acceleration = np.empty(size)
     backend, threads = _threads.choose(size, size >= PARALLEL_MIN_ITEMS)
-    kernel = _kernels().proportion_intervals
+    if _compiled_scalar is None and int(n_flat.sum()) + size <= PYTHON_MAX_TERMS:
+        # a few small items: the scalar tier, item by item (same bits, nothing compiled)
+        for i in range(size):
+            low[i], high[i], z0[i], acceleration[i] = _scalar_interval(
+                int(k_flat[i]), int(n_flat[i]), code, alpha_half
+            )
+    else:
+        kernel = _kernels().proportion_intervals
 
-    def compute(first, stop):
-        kernel(k_flat, n_flat, code, alpha_half, first, stop, low, high, z0, acceleration)
+        def compute(first, stop):
+            kernel(k_flat, n_flat, code, alpha_half, first, stop, low, high, z0, acceleration)
 
-    _threads.run_ranges(compute, size, threads)
+        _threads.run_ranges(compute, size, threads)
     is_bca = code == _grid.BCA
     return ConfidenceInterval(
         low.reshape(shape),

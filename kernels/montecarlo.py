@@ -624,9 +624,16 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
     narrow = narrow_slots(sample.n)
     if integer_grid:
         packed, offsets, bits = _packed_columns(values)
+        use_kernel = not narrow or _numpy_kernels.compiled(
+            _resampling.joint_sums_packed_narrow, out.shape[1] * packed.size
+        )
 
         def packed_sums(start, stop):
-            if narrow:
+            if not use_kernel:
+                _numpy_kernels.joint_sums_packed_narrow(
+                    key, packed, offsets, bits, word_offset, start, stop, out
+                )
+            elif narrow:
                 _resampling.joint_sums_packed_narrow(
                     key,
                     packed,

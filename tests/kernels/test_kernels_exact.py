@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from kernels import difference_ci, mean_ci, proportion_ci
+from kernels import difference_ci, exact, mean_ci, proportion_ci
 
 LEVELS = (0.8, 0.9, 0.95, 0.99)
 
@@ -411,3 +411,23 @@ def test_the_first_scalar_calls_run_without_numba():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert completed.stdout.split() == ["False", "True", "True"]
+
+
+@pytest.mark.parametrize("method", ["bca", "percentile", "basic"])
+def test_small_vectorised_calls_run_in_python_with_the_kernels_bits(monkeypatch, method):
+    """A vectorised call of a few small items runs the Python tier item by item (while the
+    scalar calls do) and gives the compiled loop's bits."""
+    monkeypatch.setattr(exact, "_compiled_scalar", None)
+    monkeypatch.setattr(exact, "_scalar_calls", 0)
+    n = np.array([1, 2, 7, 25, 39, 39, 39, 120])
+    k = np.array([0, 1, 3, 12, 0, 26, 39, 77])
+    python_tier = proportion_ci(k, n, method=method, level=0.9)
+    assert exact._scalar_calls == k.size and exact._compiled_scalar is None
+    low, high, z0, acceleration = (np.empty(k.size) for _ in range(4))
+    code = exact.METHOD_CODES[method]
+    exact._kernels().proportion_intervals(k, n, code, 0.05, 0, k.size, low, high, z0, acceleration)
+    assert python_tier.low.tobytes() == low.tobytes()
+    assert python_tier.high.tobytes() == high.tobytes()
+    if method == "bca":
+        assert python_tier.bias_correction.tobytes() == z0.tobytes()
+        assert python_tier.acceleration.tobytes() == acceleration.tobytes()

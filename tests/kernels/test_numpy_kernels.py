@@ -8,7 +8,7 @@ from numba import njit
 import kernels
 from kernels import _numpy_kernels, _random, _resampling
 from kernels._streams import narrow_slots, replicate_words, stream_key
-from kernels.montecarlo import _binomial_tables
+from kernels.montecarlo import _binomial_tables, _packed_columns
 
 SIZES = [2, 3, 5, 7, 25, 39, 40, 57, 69, 101, 200, 333, 1932]
 #: (replicates, first word): one replicate, a partial lane group, more than one block.
@@ -51,6 +51,26 @@ def test_gather_sums_match_the_compiled_kernel(n, seed):
             scratch = _random.lane_scratch(n, _resampling.GATHER_LANES)
             _resampling.gather_sums_narrow(key, padded, word, 0, replicates, compiled, scratch)
             _numpy_kernels.gather_sums_narrow(key, padded, word, 0, replicates, twin)
+            assert compiled.tobytes() == twin.tobytes()
+
+
+@pytest.mark.parametrize("n", [n for n in SIZES if narrow_slots(n)])
+def test_joint_packed_sums_match_the_compiled_kernel(n):
+    rng = np.random.default_rng(n)
+    key = stream_key(5)
+    for values in (
+        rng.integers(0, 2, size=(20, n)),  # ten 0/1 items share a word
+        rng.integers(1, 6, size=(7, n)),
+        rng.integers(-(10**6), 10**6, size=(3, n)),  # one or two items per word
+    ):
+        packed, offsets, bits = _packed_columns(values)
+        for replicates, word in RANGES:
+            compiled = np.zeros((values.shape[0], replicates), dtype=np.int32)
+            twin = np.zeros((values.shape[0], replicates), dtype=np.int32)
+            arguments = (key, packed, offsets, bits, word, 0, replicates)
+            scratch = _random.lane_scratch(n, _resampling.GATHER_LANES)
+            _resampling.joint_sums_packed_narrow(*arguments, compiled, scratch)
+            _numpy_kernels.joint_sums_packed_narrow(*arguments, twin)
             assert compiled.tobytes() == twin.tobytes()
 
 
@@ -110,6 +130,8 @@ def test_histograms_match_the_compiled_kernel():
             (np.r_[np.ones(26), np.zeros(13)], np.r_[np.ones(12), np.zeros(13)]),
             "proportion_difference",
         ),
+        (np.random.default_rng(6).integers(0, 2, size=(20, 39)), "proportion"),
+        (np.random.default_rng(7).integers(1, 6, size=(4, 39)), "mean"),
     ],
 )
 def test_intervals_are_the_same_with_either(monkeypatch, data, statistic):
@@ -117,9 +139,8 @@ def test_intervals_are_the_same_with_either(monkeypatch, data, statistic):
     for setting in ("always", "never"):
         monkeypatch.setenv(_numpy_kernels.COMPILE_SETTING, setting)
         result = kernels.bootstrap_ci(data, statistic, n_resamples=9_999, seed=12)
-        results.append(
-            (result.low, result.high, result.bias_correction, result.replicates().tobytes())
-        )
+        fields = (result.low, result.high, result.bias_correction, result.replicates())
+        results.append(b"".join(np.asarray(field, dtype=float).tobytes() for field in fields))
     assert results[0] == results[1]
 
 

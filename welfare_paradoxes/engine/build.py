@@ -238,6 +238,15 @@ def is_current(settings: BuildSettings, job: NotebookJob) -> bool:
     return fingerprint == job.fingerprint and changed_output(settings, job) is None
 
 
+def _last_seconds(settings: BuildSettings, job: NotebookJob) -> float:
+    """How long the notebook's last successful run took (0 when not known)."""
+    try:
+        seconds = json.loads(_stamp_path(settings, job.name).read_text()).get("seconds", 0.0)
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return 0.0
+    return float(seconds) if isinstance(seconds, int | float) else 0.0
+
+
 def changed_output(settings: BuildSettings, job: NotebookJob) -> str | None:
     """Why a notebook's outputs are no longer what it wrote (an exported file edited, deleted
     or corrupted, or its record unreadable), or None when they are."""
@@ -255,11 +264,18 @@ def changed_output(settings: BuildSettings, job: NotebookJob) -> str | None:
     return None
 
 
-def execute_notebook(job: NotebookJob) -> str | None:
-    """Execute one notebook into ``job.executed``; return None, or a message naming the failed cell.
+def execute_notebook(job: NotebookJob) -> tuple[str | None, float]:
+    """Execute one notebook into ``job.executed``; return None, or a message naming the failed
+    cell, and the seconds it took.
 
     Runs in a worker process. The executed copy keeps the traceback when a cell fails.
     """
+    started = time.perf_counter()
+    failure = _execute(job)
+    return failure, time.perf_counter() - started
+
+
+def _execute(job: NotebookJob) -> str | None:
     import jupytext
     import papermill
 
@@ -359,6 +375,8 @@ def execute_stale(settings: BuildSettings, jobs: list[NotebookJob]) -> None:
             print(f"[book] {relative_to_repo(job.source)}: unchanged, not executed")
     if not stale:
         return
+    # the longest first (by their last run), so that no long notebook starts last
+    stale.sort(key=lambda job: -_last_seconds(settings, job))
     for job in stale:
         stamp = _stamp_path(settings, job.name)
         reason = changed_output(settings, job) if stamp.is_file() else None
@@ -369,14 +387,22 @@ def execute_stale(settings: BuildSettings, jobs: list[NotebookJob]) -> None:
     workers = max(1, min(settings.jobs, len(stale)))
     # Always in worker processes: each redirects its own stderr (see execute_notebook).
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        failures = list(pool.map(execute_notebook, stale))
-    messages = [message for message in failures if message]
-    for job, failure in zip(stale, failures, strict=True):
+        outcomes = list(pool.map(execute_notebook, stale))
+    messages = [failure for failure, _ in outcomes if failure]
+    for job, (failure, seconds) in zip(stale, outcomes, strict=True):
         if failure is None:
             stamp = _stamp_path(settings, job.name)
             stamp.parent.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(json.dumps({"fingerprint": job.fingerprint}) + "\n")
-    print(f"[book] executed {len(stale)} notebook(s) in {time.perf_counter() - started:.1f} s")
+            stamp.write_text(
+                json.dumps({"fingerprint": job.fingerprint, "seconds": seconds}) + "\n"
+            )
+    durations = ", ".join(
+        f"{job.name} {seconds:.1f} s" for job, (_, seconds) in zip(stale, outcomes, strict=True)
+    )
+    print(
+        f"[book] executed {len(stale)} notebook(s) in {time.perf_counter() - started:.1f} s "
+        f"on {workers} worker(s): {durations}"
+    )
     if messages:
         raise BuildError("a notebook failed:\n" + "\n".join(messages))
 
