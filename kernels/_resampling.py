@@ -10,8 +10,10 @@ depend on the ranges or on the number of threads.
 
 The kernels are small and separate on purpose: a call compiles only the loop it runs (a
 binary item compiles one loop, a continuous sample another), every kernel is compiled
-without ``parallel=True`` (no parfors), and helpers are inlined rather than linked, so that
-the first call on a machine without a compilation cache stays short.
+without ``parallel=True`` (no parfors), small helpers are inlined, and the larger ones that
+only kernels call are compiled without a Python entry point (see :mod:`kernels._jit`), so
+that the first call on a machine without a compilation cache stays short. A call too small
+to be worth compiling runs the kernel's numpy twin instead (:mod:`kernels._numpy_kernels`).
 
 Replicates are stored on a grid per statistic: for whole-number data the grid values are
 integers (sums, twice a median, ``n * sum x^2 - (sum x)^2``), so that equality with the

@@ -127,6 +127,19 @@ def test_a_stamp_is_current_only_for_the_same_fingerprint(tmp_path):
     assert not build.is_current(settings, job)
 
 
+def test_a_stamp_keeps_the_last_run_time_for_the_order_of_the_next_build(tmp_path):
+    settings = build.BuildSettings(tmp_path / "p.yml", tmp_path, None, 1)
+    job = build.NotebookJob("a", tmp_path / "a.md", tmp_path / "executed" / "a.ipynb", {}, "abc")
+    assert build._last_seconds(settings, job) == 0.0
+    stamp = tmp_path / "stamps" / "a.json"
+    stamp.parent.mkdir()
+    stamp.write_text(json.dumps({"fingerprint": "abc", "seconds": 12.5}))
+    assert build._last_seconds(settings, job) == 12.5
+    for unusable in ('{"fingerprint": "abc", "seconds": "long"}', "[1]", "{not json"):
+        stamp.write_text(unusable)
+        assert build._last_seconds(settings, job) == 0.0
+
+
 def test_an_edited_deleted_or_unreadable_output_makes_its_notebook_run_again(tmp_path):
     settings = build.BuildSettings(tmp_path / "p.yml", tmp_path, None, 1)
     job = build.NotebookJob("a", tmp_path / "a.md", tmp_path / "executed" / "a.ipynb", {}, "abc")
