@@ -8,7 +8,8 @@ in the same order as their compiled twins in :mod:`kernels._resampling` and
 :mod:`kernels._random`, so they give the same bits; the tests compare each pair on many
 inputs. :func:`compiled` chooses which one a call runs.
 
-The replicates are computed in blocks of :data:`BLOCK`, so that memory stays small.
+The replicates are computed in blocks of about :data:`BLOCK_DRAWS` indices, so that memory
+stays small whatever the sample size.
 """
 
 import os
@@ -17,8 +18,8 @@ import numpy as np
 
 from ._streams import GOLDEN, RESERVE_OFFSET, mix64_int, narrow_slots, replicate_words
 
-#: Replicates per block.
-BLOCK = 4096
+#: Index draws per block of replicates (a few MB of temporary arrays).
+BLOCK_DRAWS = 1 << 18
 #: A call of at least this many index draws is compiled: numpy would take about as long as
 #: compiling its kernel (2e7 to 5e7 draws per second in numpy, about 1e9 compiled).
 COMPILE_MIN_WORK = 1 << 24
@@ -60,9 +61,11 @@ def compiled(kernel, work: int) -> bool:
     return False
 
 
-def _blocks(b_start: int, b_stop: int):
-    for first in range(b_start, b_stop, BLOCK):
-        yield first, min(first + BLOCK, b_stop)
+def _blocks(b_start: int, b_stop: int, draws: int):
+    """Ranges of replicates of about :data:`BLOCK_DRAWS` indices, ``draws`` per replicate."""
+    size = max(1, BLOCK_DRAWS // max(draws, 1))
+    for first in range(b_start, b_stop, size):
+        yield first, min(first + size, b_stop)
 
 
 def _random_word(key: int, counter: int) -> int:
@@ -122,7 +125,7 @@ def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out):
     s + 4, ... (the padding adds the identity), then ``((a0 + a1) + a2) + a3``."""
     n = padded.shape[0] - 1
     zero = padded[0] * 0
-    for first, stop in _blocks(b_start, b_stop):
+    for first, stop in _blocks(b_start, b_stop, n):
         values = padded[draw_indices(key, first, stop, word_offset, n)]
         values = values.reshape(stop - first, -1, 4)
         partial = np.full((stop - first, 4), zero, dtype=padded.dtype)
@@ -139,7 +142,7 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, b_start, b
     items = out.shape[0]
     per_word = 64 // bits
     mask = np.uint64((1 << bits) - 1)
-    for first, stop in _blocks(b_start, b_stop):
+    for first, stop in _blocks(b_start, b_stop, n):
         indices = draw_indices(key, first, stop, word_offset, n)[:, :n]
         for word in range(n_packed):
             totals = packed[word][indices].sum(axis=1, dtype=np.uint64)
@@ -156,7 +159,7 @@ def binomial_counts(
     ambiguous."""
     ambiguous = np.uint64(1 << 16)
     shift = np.uint64(64 - (guide.shape[0].bit_length() - 1))
-    for first, stop in _blocks(b_start, b_stop):
+    for first, stop in _blocks(b_start, b_stop, 1):
         replicates = np.arange(first, stop, dtype=np.uint64)
         draws = replicate_words(key, replicates, word, 1)[:, 0]
         found = guide[draws >> shift].astype(np.uint64)
@@ -177,7 +180,7 @@ def histograms(replicates, origin, first, stop, counts):
 def unit_multiplicities(key, n, word_offset, b_start, b_stop, out):
     """:func:`kernels._random.unit_multiplicities_narrow` / ``_wide``: ``out[b - b_start,
     i]`` += how often replicate b draws unit i."""
-    for first, stop in _blocks(b_start, b_stop):
+    for first, stop in _blocks(b_start, b_stop, n):
         indices = draw_indices(key, first, stop, word_offset, n)[:, :n]
         rows = np.arange(stop - first)[:, None] * n
         tally = np.bincount((rows + indices).ravel(), minlength=(stop - first) * n)

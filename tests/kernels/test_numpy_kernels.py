@@ -11,8 +11,15 @@ from kernels._streams import narrow_slots, replicate_words, stream_key
 from kernels.montecarlo import _binomial_tables, _packed_columns
 
 SIZES = [2, 3, 5, 7, 25, 39, 40, 57, 69, 101, 200, 333, 1932]
-#: (replicates, first word): one replicate, a partial lane group, more than one block.
-RANGES = [(1, 0), (63, 3), (_numpy_kernels.BLOCK + 97, 11)]
+#: (replicates, first word): one replicate, a partial lane group, more than one block (with
+#: the blocks of :func:`small_blocks`).
+RANGES = [(1, 0), (63, 3), (4193, 11)]
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch):
+    """Blocks of 4,096 draws, so that every sample size here spans several."""
+    monkeypatch.setattr(_numpy_kernels, "BLOCK_DRAWS", 4096)
 
 
 def narrow_rejections(key, n, replicates):
