@@ -42,7 +42,7 @@ import numpy as np
 from . import _agreement_coefficients as _k
 from . import _numpy_kernels, _threads
 from ._grid import rank_of_quantile
-from ._random import unit_multiplicities_narrow, unit_multiplicities_wide
+from ._random import unit_multiplicities_narrow, unit_multiplicities_wide, unit_scratch
 from ._streams import narrow_slots, stream_key
 from ._validation import check_level, check_n_resamples, check_seed
 from .results import ConfidenceInterval, plain
@@ -520,20 +520,20 @@ def _units_interval(
     use_kernel = _numpy_kernels.compiled(kernel, n_resamples * units)
     block = _block_size(units)
 
-    def multiplicities(first, last, weights, row):
+    def multiplicities(first, last, weights, scratch):
         if use_kernel:
-            kernel(key, units, 0, first, last, weights, row)
+            kernel(key, units, 0, first, last, weights, scratch)
         else:
             _numpy_kernels.unit_multiplicities(key, units, 0, first, last, weights)
 
     def replicate_range(start, stop):
         weights = np.empty((min(block, stop - start), units))
-        row = np.empty(units, dtype=np.int64)
+        scratch = unit_scratch(units)
         for first in range(start, stop, block):
             last = min(first + block, stop)
             weights = weights[: last - first]
             weights[:] = 0.0
-            multiplicities(first, last, weights, row)
+            multiplicities(first, last, weights, scratch)
             alpha_block, kappa_block = _coefficients(prepared, code, with_kappa, weights)
             alpha_replicates[:, first:last] = alpha_block
             if with_kappa:

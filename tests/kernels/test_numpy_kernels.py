@@ -90,7 +90,7 @@ def test_unit_multiplicities_match_the_compiled_kernels(n):
     for replicates, word in RANGES:
         compiled = np.zeros((replicates, n))
         twin = np.zeros((replicates, n))
-        kernel(key, n, word, 5, 5 + replicates, compiled, np.empty(n, dtype=np.int64))
+        kernel(key, n, word, 5, 5 + replicates, compiled, _random.unit_scratch(n))
         _numpy_kernels.unit_multiplicities(key, n, word, 5, 5 + replicates, twin)
         assert compiled.tobytes() == twin.tobytes()
         assert np.all(twin.sum(axis=1) == n)
