@@ -1,12 +1,12 @@
 """Numpy twins of the Monte Carlo kernels, for calls too small to be worth compiling.
 
 With no compilation cache, a kernel's first call in a process compiles it (0.3 to 2 s per
-kernel on a laptop-class processor, and about 1.5 s more for numba's own start); with a
-cache it still costs numba's start. A single interval of a small sample takes milliseconds
-in numpy. The functions here draw from the same streams (:mod:`kernels._streams`) and add up
-in the same order as their compiled twins in :mod:`kernels._resampling` and
-:mod:`kernels._random`, so they give the same bits; the tests compare each pair on many
-inputs. :func:`compiled` chooses which one a call runs.
+kernel on the two-vCPU machines of the performance appendix, and 1 to 1.5 s more for
+numba's own start); with a cache it still costs numba's start. A single interval of a
+small sample takes milliseconds in numpy. The functions here draw from the same streams
+(:mod:`kernels._streams`) and add up in the same order as their compiled twins in
+:mod:`kernels._resampling` and :mod:`kernels._random`, so they give the same bits; the tests
+compare each pair on many inputs. :func:`compiled` chooses which one a call runs.
 
 The replicates are computed in blocks of about :data:`BLOCK_DRAWS` indices, so that memory
 stays small whatever the sample size.
@@ -33,6 +33,7 @@ COMPILE_SETTING = "KERNELS_COMPILE"
 _SETTINGS = ("auto", "always", "never")
 
 _MASK64 = (1 << 64) - 1
+#: Index draws this process has computed with each kernel's twin.
 _numpy_work: dict = {}
 
 
