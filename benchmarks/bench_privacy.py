@@ -12,10 +12,11 @@ import base64
 import random
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from welfare_paradoxes.engine.privacy import scan
+
+from .bench_kernels import summary, target, timed
 
 TARGET_SECONDS = 2.0
 PAGES = 4
@@ -35,36 +36,14 @@ def run(repeats: int = 5) -> dict:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         size = write_pages(folder)
-        times = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            findings, count = scan([folder])
-            times.append(time.perf_counter() - started)
+        findings, count = scan([folder])
+        times = timed(lambda: scan([folder]), repeats)
     if findings or count != PAGES:
         raise RuntimeError(f"the scan found {findings} in {count} pages; expected none in {PAGES}")
-    median = statistics.median(times)
     name = f"privacy check of {PAGES} built pages with base64 images"
     return {
         "title": "privacy check of a built book",
-        "rows": [
-            {
-                "case": name,
-                "size_mb": round(size / 1e6, 2),
-                "median_s": round(median, 4),
-                "min_s": round(min(times), 4),
-                "max_s": round(max(times), 4),
-                "runs": repeats,
-            }
-        ],
-        "targets": [
-            {
-                "name": name,
-                "measured": median,
-                "unit": "s",
-                "target": TARGET_SECONDS,
-                "ratio": TARGET_SECONDS / median,
-                "passed": median <= TARGET_SECONDS,
-                "direction": "max",
-            }
-        ],
+        "note": f"{PAGES} pages, {size / 1e6:.1f} MB in all.",
+        "rows": [summary(name, times, "s", 1)],
+        "targets": [target(name, statistics.median(times), "s", TARGET_SECONDS, "max")],
     }
