@@ -206,8 +206,9 @@ def _run() -> dict:
     def ours_bca(data):
         return lambda: kernels.bootstrap_ci(data, "mean", "bca", n_resamples=B, seed=SEED)
 
-    # warm-up: compile or load every kernel used below; the scalar exact interval runs in
-    # plain Python for the first calls of a process, then compiled (see kernels.exact)
+    # warm-up: compile or load every kernel used below (the exact intervals too: they run
+    # compiled under compiled_kernels(), in plain Python for a process's first calls
+    # otherwise, see kernels.exact)
     for data in (binary, continuous, items):
         ours_bca(data)()
     python_tier = timed(
@@ -215,8 +216,7 @@ def _run() -> dict:
         runs=9,
         inner=200,
     )
-    for _ in range(exact.SCALAR_PYTHON_CALLS + 1):
-        kernels.proportion_ci(26, 39)
+    kernels.proportion_ci(26, 39)
     kernels.proportion_ci(np.arange(40), 39)
 
     # -- exact intervals

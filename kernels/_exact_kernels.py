@@ -1,5 +1,5 @@
 """Compiled (numba) kernels of the exact intervals: vectorised proportions, the difference
-of two proportions, the mean of a discrete variable, binomial tables for the coverage.
+of two proportions, the mean of a discrete variable.
 
 Imported on first use only; the scalar proportion of :func:`kernels.exact.proportion_ci`
 starts in plain Python (:mod:`kernels._exact_math`).
@@ -30,15 +30,6 @@ def _log_binomial_term(n, mode, p):
         )
 
     return implementation
-
-
-@kernel
-def binomial_pmf_table(n, p):
-    """``table[i, k] = P(K = k)`` for ``K ~ Binomial(n, p[i])``."""
-    table = np.empty((p.shape[0], n + 1))
-    for i in range(p.shape[0]):
-        binomial_pmf_at(n, p[i], table[i])
-    return table
 
 
 @kernel

@@ -41,8 +41,10 @@ LIBM_LGAMMA = _load_lgamma()
 
 def log_binomial_term(n, mode, p):
     """log of ``C(n, mode) p^mode (1 - p)^(n - mode)``, from log-gamma (numba compiles an
-    overload with ``math.lgamma``, the same C function, in :mod:`kernels._exact_kernels`)."""
-    lgamma = LIBM_LGAMMA
+    overload with ``math.lgamma``, the same C function, in :mod:`kernels._exact_kernels`;
+    where the C library's cannot be loaded, CPython's is used, and the exact intervals run
+    compiled)."""
+    lgamma = LIBM_LGAMMA or math.lgamma
     return (
         lgamma(n + 1.0)
         - lgamma(mode + 1.0)

@@ -37,6 +37,18 @@ _MASK64 = (1 << 64) - 1
 _numpy_work: dict = {}
 
 
+def compile_setting() -> str:
+    """The value of :data:`COMPILE_SETTING`: ``auto`` (also when unset), ``always`` or
+    ``never``; anything else is a ValueError that names the variable."""
+    setting = os.environ.get(COMPILE_SETTING, "auto")
+    if setting not in _SETTINGS:
+        raise ValueError(
+            f"kernels: the environment variable {COMPILE_SETTING} is {setting!r}; "
+            f"expected one of {', '.join(_SETTINGS)}"
+        )
+    return setting
+
+
 def compiled(kernel, work: int) -> bool:
     """Whether a call of ``work`` index draws runs ``kernel`` (compiled) or its numpy twin.
 
@@ -45,12 +57,7 @@ def compiled(kernel, work: int) -> bool:
     drawn :data:`HOT_WORK` indices with the twin; :data:`COMPILE_SETTING` overrides that. No
     result depends on the choice.
     """
-    setting = os.environ.get(COMPILE_SETTING, "auto")
-    if setting not in _SETTINGS:
-        raise ValueError(
-            f"kernels: the environment variable {COMPILE_SETTING} is {setting!r}; "
-            f"expected one of {', '.join(_SETTINGS)}"
-        )
+    setting = compile_setting()
     if setting != "auto":
         return setting == "always"
     if getattr(kernel, "signatures", True):

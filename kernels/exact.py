@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _exact_math, _grid, _threads
+from ._numpy_kernels import compile_setting
 from ._validation import (
     METHOD_CODES,
     check_bootstrap_method,
@@ -31,12 +32,14 @@ from .results import ConfidenceInterval, ResamplingDistribution
 
 #: Vectorised calls with at least this many items run on several threads.
 PARALLEL_MIN_ITEMS = 4096
-#: Scalar calls of :func:`proportion_ci` run in plain Python (no compilation, no numba
-#: import) until this many have been made in the process; later ones use the compiled
-#: kernel. Both give the same bits.
-SCALAR_PYTHON_CALLS = 200
-#: Vectorised calls whose items add up to at most this many binomial terms (the sum of
-#: n + 1) run in plain Python too while the scalar calls do (:data:`SCALAR_PYTHON_CALLS`).
+#: The exact intervals of a process run in plain Python (no compilation, no numba import)
+#: until it has computed this many binomial terms (n + 1 per item) that way, about half a
+#: second of Python (0.3 to 0.6 us per term on the machines of the performance appendix),
+#: about what compiling the exact kernels costs; later calls use the compiled kernels. Both
+#: give the same bits, and ``KERNELS_COMPILE`` (see :mod:`kernels._numpy_kernels`) overrides
+#: the choice.
+PYTHON_TERMS = 1 << 20
+#: A vectorised call whose items add up to more binomial terms than this is compiled.
 PYTHON_MAX_TERMS = 20_000
 #: Largest grid (number of support points) the exact path will build.
 MAX_GRID_POINTS = 20_000_000
@@ -44,7 +47,7 @@ MAX_GRID_POINTS = 20_000_000
 MAX_CONVOLUTION_WORK = 500_000_000
 
 
-_scalar_calls = 0
+_python_terms = 0
 _compiled_scalar = None
 
 
@@ -55,17 +58,30 @@ def _kernels():
     return _exact_kernels
 
 
+def _runs_in_python(terms: int) -> bool:
+    """Whether exact work of ``terms`` binomial terms runs in plain Python (and is counted
+    against :data:`PYTHON_TERMS`) or compiled."""
+    global _python_terms
+    if _exact_math.LIBM_LGAMMA is None:
+        return False
+    setting = compile_setting()
+    if setting != "auto":
+        return setting == "never"
+    if _compiled_scalar is not None or terms > PYTHON_MAX_TERMS or _python_terms >= PYTHON_TERMS:
+        return False
+    _python_terms += terms
+    return True
+
+
 def _scalar_interval(k, n, code, alpha_half):
-    """(low, high, z0, acceleration) of one proportion: plain Python for the first
-    SCALAR_PYTHON_CALLS calls of the process, then the compiled kernel (same bits)."""
-    global _scalar_calls, _compiled_scalar
-    if _compiled_scalar is not None:
-        return _compiled_scalar(k, n, code, alpha_half)
-    _scalar_calls += 1
-    if _scalar_calls > SCALAR_PYTHON_CALLS or _exact_math.LIBM_LGAMMA is None:
+    """(low, high, z0, acceleration) of one proportion, in plain Python or compiled (same
+    bits, see :func:`_runs_in_python`)."""
+    global _compiled_scalar
+    if _runs_in_python(n + 1):
+        return _exact_math.proportion_interval(k, n, code, alpha_half, [0.0] * (n + 1))
+    if _compiled_scalar is None:
         _compiled_scalar = _kernels().proportion_interval_scalar
-        return _compiled_scalar(k, n, code, alpha_half)
-    return _exact_math.proportion_interval(k, n, code, alpha_half, [0.0] * (n + 1))
+    return _compiled_scalar(k, n, code, alpha_half)
 
 
 # ---------------------------------------------------------------------------------------
@@ -160,25 +176,34 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
     if np.any(k_flat > n_flat):
         bad = int(np.argmax(k_flat > n_flat))
         raise ValueError(f"k = {k_flat[bad]} exceeds n = {n_flat[bad]} at item {bad}")
-    size = k_flat.shape[0]
+    # an interval depends on (k, n) only: each distinct pair is computed once
+    pairs, item_pair = np.unique(np.stack([k_flat, n_flat]), axis=1, return_inverse=True)
+    k_pairs = np.ascontiguousarray(pairs[0])
+    n_pairs = np.ascontiguousarray(pairs[1])
+    size = k_pairs.shape[0]
     low = np.empty(size)
     high = np.empty(size)
     z0 = np.empty(size)
     acceleration = np.empty(size)
     backend, threads = _threads.choose(size, size >= PARALLEL_MIN_ITEMS)
-    if _compiled_scalar is None and int(n_flat.sum()) + size <= PYTHON_MAX_TERMS:
-        # a few small items: the scalar tier, item by item (same bits, nothing compiled)
+    if _runs_in_python(int(n_pairs.sum()) + size):
+        # the plain-Python interval, pair by pair (same bits, nothing compiled)
         for i in range(size):
-            low[i], high[i], z0[i], acceleration[i] = _scalar_interval(
-                int(k_flat[i]), int(n_flat[i]), code, alpha_half
+            n_item = int(n_pairs[i])
+            low[i], high[i], z0[i], acceleration[i] = _exact_math.proportion_interval(
+                int(k_pairs[i]), n_item, code, alpha_half, [0.0] * (n_item + 1)
             )
     else:
         kernel = _kernels().proportion_intervals
 
         def compute(first, stop):
-            kernel(k_flat, n_flat, code, alpha_half, first, stop, low, high, z0, acceleration)
+            kernel(k_pairs, n_pairs, code, alpha_half, first, stop, low, high, z0, acceleration)
 
         _threads.run_ranges(compute, size, threads)
+    item_pair = item_pair.reshape(-1)
+    low, high, z0, acceleration = (
+        values[item_pair] for values in (low, high, z0, acceleration)
+    )
     is_bca = code == _grid.BCA
     return ConfidenceInterval(
         low.reshape(shape),

@@ -6,14 +6,53 @@ installed, and a local module of that name would shadow it.)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from . import _exact_math
 from ._validation import BOOTSTRAP_METHODS, check_count_scalar, check_level
 from .analytic import ANALYTIC_METHODS, analytic_ci, analytic_method_name
-from .exact import _kernels, proportion_ci
+from .exact import proportion_ci
 from .results import CoverageResult
 
 COVERAGE_METHODS = BOOTSTRAP_METHODS + tuple(ANALYTIC_METHODS)
+
+
+def binomial_pmf_rows(n: int, p: np.ndarray) -> np.ndarray:
+    """``table[i, k] = P(K = k)`` for ``K ~ Binomial(n, p[i])``: the operations of
+    :func:`kernels._exact_math.binomial_pmf_at`, row by row in the same order, on all rows at
+    once (so the same bits, with no compilation).
+
+    Each row starts at its mode, from log-gamma (a scalar per row, with the C library's
+    functions, as the exact intervals use them), and walks outwards with the ratio
+    recurrence; column j of the walk is updated in the rows whose walk reaches it.
+    """
+    table = np.zeros((p.shape[0], n + 1))
+    table[p <= 0.0, 0] = 1.0
+    table[p >= 1.0, n] = 1.0
+    inner = np.flatnonzero((p > 0.0) & (p < 1.0))
+    if inner.size == 0:
+        return table
+    q = p[inner]
+    rows = table[inner]
+    odds = q / (1.0 - q)
+    mode = np.minimum(np.floor((n + 1) * q).astype(np.int64), n)
+    rows[np.arange(inner.size), mode] = [
+        math.exp(_exact_math.log_binomial_term(n, int(m), float(value)))
+        for m, value in zip(mode, q, strict=True)
+    ]
+    for j in range(n):
+        walks = mode <= j
+        rows[walks, j + 1] = rows[walks, j] * (n - j) / (j + 1.0) * odds[walks]
+    for j in range(n, 0, -1):
+        walks = mode >= j
+        rows[walks, j - 1] = rows[walks, j] * j / (n - j + 1.0) / odds[walks]
+    total = np.zeros(inner.size)
+    for j in range(n + 1):
+        total += rows[:, j]
+    table[inner] = rows / total[:, None]
+    return table
 
 
 def coverage(n, p, method: str, level: float = 0.95) -> CoverageResult:
@@ -68,7 +107,7 @@ def coverage(n, p, method: str, level: float = 0.95) -> CoverageResult:
         interval = analytic_ci(counts, n, method=name, level=level)
     lower = np.asarray(interval.low, dtype=np.float64)
     upper = np.asarray(interval.high, dtype=np.float64)
-    probabilities = _kernels().binomial_pmf_table(n, np.ascontiguousarray(p_array))
+    probabilities = binomial_pmf_rows(n, p_array)
     covered = (lower[None, :] <= p_array[:, None]) & (p_array[:, None] <= upper[None, :])
     return CoverageResult(
         n=n,

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from kernels import COVERAGE_METHODS, analytic_ci, coverage, difference_ci, proportion_ci
+from kernels import COVERAGE_METHODS, _exact_math, analytic_ci, coverage, difference_ci, proportion_ci
+from kernels.interval_coverage import binomial_pmf_rows
 
 P_GRID = np.linspace(0.01, 0.99, 981)
 
@@ -14,6 +15,20 @@ def reference_coverage(n, p, lower, upper):
     pmf = stats.binom.pmf(k[None, :], n, np.asarray(p)[:, None])
     covered = (lower[None, :] <= p[:, None]) & (p[:, None] <= upper[None, :])
     return (pmf * covered).sum(axis=1)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 25, 39, 120])
+def test_binomial_rows_are_the_exact_intervals_pmf_bit_for_bit(n):
+    """All rows at once give the bits of the row-by-row recurrence the exact intervals use,
+    and scipy's binomial probabilities to rounding, at the ends of [0, 1] too."""
+    p = np.r_[0.0, 1.0, 1e-9, 1.0 - 1e-12, P_GRID[::13], np.random.default_rng(n).random(40)]
+    table = binomial_pmf_rows(n, p)
+    for row, value in zip(table, p, strict=True):
+        one_by_one = [0.0] * (n + 1)
+        _exact_math.binomial_pmf_at(n, float(value), one_by_one)
+        assert row.tobytes() == np.array(one_by_one).tobytes(), value
+    reference = stats.binom.pmf(np.arange(n + 1)[None, :], n, p[:, None])
+    np.testing.assert_allclose(table, reference, rtol=1e-9, atol=1e-300)
 
 
 @pytest.mark.parametrize("n", [25, 39])

@@ -2,6 +2,7 @@
 quantiles, brute-force enumeration of every resample, and hand-computed cases."""
 
 import itertools
+import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -362,13 +363,26 @@ def test_vectorised_broadcasting_and_parallel_size():
     k = np.arange(40).reshape(5, 8)
     result = proportion_ci(k, 39, "bca")
     assert result.low.shape == (5, 8)
-    many = np.tile(np.arange(40), 200)
-    large = proportion_ci(many, 39, "bca")
+    many_k = np.tile(np.arange(40), 200)
+    many_n = np.repeat(np.arange(39, 239), 40)
+    large = proportion_ci(many_k, many_n, "bca")
     assert large.backend == "parallel"
     for j in (1, 20, 38):
         low, high, _, _ = reference_proportion_bca(j, 39, 0.95)
-        np.testing.assert_array_equal(large.low[many == j], low)
-        np.testing.assert_array_equal(large.high[many == j], high)
+        np.testing.assert_array_equal(large.low[(many_k == j) & (many_n == 39)], low)
+        np.testing.assert_array_equal(large.high[(many_k == j) & (many_n == 39)], high)
+
+
+def test_repeated_items_are_computed_once_with_their_own_bits():
+    """Items with the same (k, n) share one computation: 8,000 items of 40 distinct counts
+    run serially and give each item the bits of its own scalar interval."""
+    many = np.tile(np.arange(40), 200)
+    repeated = proportion_ci(many, 39, "bca")
+    assert repeated.backend == "serial"
+    one_each = [proportion_ci(int(k), 39, "bca") for k in many[:40]]
+    for field in ("low", "high", "bias_correction", "acceleration"):
+        expected = np.tile([getattr(result, field) for result in one_each], 200)
+        assert getattr(repeated, field).tobytes() == expected.tobytes(), field
 
 
 def test_plain_python_and_compiled_tiers_give_the_same_bits():
@@ -395,34 +409,51 @@ def test_plain_python_and_compiled_tiers_give_the_same_bits():
                     )
 
 
-def test_the_first_scalar_calls_run_without_numba():
-    """A fresh process computes exact proportions without importing numba, and switches to
-    the compiled kernel after SCALAR_PYTHON_CALLS calls with the same result."""
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("auto", ["False", "False", "True", "True"]),
+        ("never", ["False", "False", "False", "True"]),
+        ("always", ["True", "True", "True", "True"]),
+    ],
+)
+def test_the_first_exact_intervals_run_without_numba(setting, expected):
+    """A fresh process computes exact proportions without importing numba until it has
+    computed PYTHON_TERMS binomial terms that way, then compiled, with the same result;
+    KERNELS_COMPILE=never keeps the plain-Python tier, always compiles from the first call."""
     script = (
         "import sys, kernels\n"
         "from kernels import exact\n"
+        "exact.PYTHON_TERMS = 10 * 40\n"
         "first = tuple(kernels.proportion_ci(26, 39))\n"
         "print('numba' in sys.modules)\n"
-        "for _ in range(exact.SCALAR_PYTHON_CALLS + 1):\n"
-        "    later = tuple(kernels.proportion_ci(26, 39))\n"
-        "print(exact._compiled_scalar is not None, first == later)\n"
+        "for _ in range(9):\n"
+        "    kernels.proportion_ci(26, 39)\n"
+        "print('numba' in sys.modules)\n"
+        "later = tuple(kernels.proportion_ci(26, 39))\n"
+        "print('numba' in sys.modules, first == later)\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "KERNELS_COMPILE": setting},
     )
-    assert completed.stdout.split() == ["False", "True", "True"]
+    assert completed.stdout.split() == expected
 
 
 @pytest.mark.parametrize("method", ["bca", "percentile", "basic"])
 def test_small_vectorised_calls_run_in_python_with_the_kernels_bits(monkeypatch, method):
-    """A vectorised call of a few small items runs the Python tier item by item (while the
-    scalar calls do) and gives the compiled loop's bits."""
+    """A vectorised call of a few small items runs the Python tier item by item (within the
+    process's PYTHON_TERMS) and gives the compiled loop's bits."""
     monkeypatch.setattr(exact, "_compiled_scalar", None)
-    monkeypatch.setattr(exact, "_scalar_calls", 0)
+    monkeypatch.setattr(exact, "_python_terms", 0)
+    monkeypatch.delenv("KERNELS_COMPILE", raising=False)
     n = np.array([1, 2, 7, 25, 39, 39, 39, 120])
     k = np.array([0, 1, 3, 12, 0, 26, 39, 77])
     python_tier = proportion_ci(k, n, method=method, level=0.9)
-    assert exact._scalar_calls == k.size and exact._compiled_scalar is None
+    assert exact._python_terms == int(n.sum()) + n.size and exact._compiled_scalar is None
     low, high, z0, acceleration = (np.empty(k.size) for _ in range(4))
     code = exact.METHOD_CODES[method]
     exact._kernels().proportion_intervals(k, n, code, 0.05, 0, k.size, low, high, z0, acceleration)
