@@ -35,9 +35,9 @@ PARALLEL_MIN_ITEMS = 4096
 #: The exact intervals of a process run in plain Python (no compilation, no numba import)
 #: until it has computed this many binomial terms (n + 1 per item) that way, about half a
 #: second of Python (21 us for an item of n = 39, 0.5 us per term, on the Zen 3 machine of
-#: the performance appendix), about what compiling the exact kernels costs; later calls use the compiled kernels. Both
-#: give the same bits, and ``KERNELS_COMPILE`` (see :mod:`kernels._numpy_kernels`) overrides
-#: the choice.
+#: the performance appendix), about what compiling the exact kernels costs; later calls
+#: use the compiled kernels. Both give the same bits, and ``KERNELS_COMPILE`` (see
+#: :mod:`kernels._numpy_kernels`) overrides the choice.
 PYTHON_TERMS = 1 << 20
 #: A vectorised call whose items add up to more binomial terms than this is compiled.
 PYTHON_MAX_TERMS = 20_000
@@ -201,9 +201,7 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
 
         _threads.run_ranges(compute, size, threads)
     item_pair = item_pair.reshape(-1)
-    low, high, z0, acceleration = (
-        values[item_pair] for values in (low, high, z0, acceleration)
-    )
+    low, high, z0, acceleration = (values[item_pair] for values in (low, high, z0, acceleration))
     is_bca = code == _grid.BCA
     return ConfidenceInterval(
         low.reshape(shape),

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from kernels import COVERAGE_METHODS, _exact_math, analytic_ci, coverage, difference_ci, proportion_ci
+from kernels import (
+    COVERAGE_METHODS,
+    _exact_math,
+    analytic_ci,
+    coverage,
+    difference_ci,
+    proportion_ci,
+)
 from kernels.interval_coverage import binomial_pmf_rows
 
 P_GRID = np.linspace(0.01, 0.99, 981)
