@@ -73,12 +73,17 @@ def _runs_in_python(terms: int) -> bool:
     return True
 
 
+def _python_interval(k: int, n: int, code, alpha_half):
+    """(low, high, z0, acceleration) of one proportion in plain Python."""
+    return _exact_math.proportion_interval(k, n, code, alpha_half, [0.0] * (n + 1))
+
+
 def _scalar_interval(k, n, code, alpha_half):
     """(low, high, z0, acceleration) of one proportion, in plain Python or compiled (same
     bits, see :func:`_runs_in_python`)."""
     global _compiled_scalar
     if _runs_in_python(n + 1):
-        return _exact_math.proportion_interval(k, n, code, alpha_half, [0.0] * (n + 1))
+        return _python_interval(k, n, code, alpha_half)
     if _compiled_scalar is None:
         _compiled_scalar = _kernels().proportion_interval_scalar
     return _compiled_scalar(k, n, code, alpha_half)
@@ -189,9 +194,8 @@ def proportion_ci(k, n, method: str = "bca", level: float = 0.95) -> ConfidenceI
     if _runs_in_python(int(n_pairs.sum()) + size):
         # the plain-Python interval, pair by pair (same bits, nothing compiled)
         for i in range(size):
-            n_item = int(n_pairs[i])
-            low[i], high[i], z0[i], acceleration[i] = _exact_math.proportion_interval(
-                int(k_pairs[i]), n_item, code, alpha_half, [0.0] * (n_item + 1)
+            low[i], high[i], z0[i], acceleration[i] = _python_interval(
+                int(k_pairs[i]), int(n_pairs[i]), code, alpha_half
             )
     else:
         kernel = _kernels().proportion_intervals
