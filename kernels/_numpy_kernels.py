@@ -38,9 +38,9 @@ _numpy_work: dict = {}
 
 
 def compile_setting() -> str:
-    """The value of :data:`COMPILE_SETTING`: ``auto`` (also when unset), ``always`` or
-    ``never``; anything else is a ValueError that names the variable."""
-    setting = os.environ.get(COMPILE_SETTING, "auto")
+    """The value of :data:`COMPILE_SETTING`: ``auto`` (also when unset or empty), ``always``
+    or ``never``; anything else is a ValueError that names the variable."""
+    setting = os.environ.get(COMPILE_SETTING) or "auto"
     if setting not in _SETTINGS:
         raise ValueError(
             f"kernels: the environment variable {COMPILE_SETTING} is {setting!r}; "

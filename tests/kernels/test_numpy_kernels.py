@@ -202,3 +202,12 @@ def test_the_setting_overrides_the_choice_and_is_checked(monkeypatch):
     monkeypatch.setenv(_numpy_kernels.COMPILE_SETTING, "yes")
     with pytest.raises(ValueError, match="KERNELS_COMPILE is 'yes'; expected one of auto"):
         _numpy_kernels.compiled(kernel, 1)
+
+
+def test_an_empty_setting_chooses_as_an_unset_one(monkeypatch):
+    """``KERNELS_COMPILE=`` (as a shell or a Makefile leaves it) is the default, not an error."""
+    monkeypatch.setenv(_numpy_kernels.COMPILE_SETTING, "")
+    kernel = fresh_kernel()
+    assert _numpy_kernels.compile_setting() == "auto"
+    assert not _numpy_kernels.compiled(kernel, 1)
+    assert _numpy_kernels.compiled(kernel, _numpy_kernels.COMPILE_MIN_WORK)
