@@ -92,48 +92,45 @@ def subprocess_seconds(code: str, runs: int, env: dict | None = None) -> list[fl
     return values
 
 
-THROUGHPUT_SCRIPT = r"""
+#: Replicates (float sums, n = 39) each worker computes in a round of :func:`parallel_rounds`.
+WORKER_REPLICATES = 500_000
+
+#: A busy process of :func:`parallel_rounds`: it computes WORKER_REPLICATES replicates each
+#: time it reads a start time, from that time on, and prints the seconds they took.
+THROUGHPUT_SCRIPT = f"""
 import sys, time
 import numpy as np
 from kernels import _resampling
 from kernels._random import lane_scratch
 from kernels._streams import stream_key
-x = np.sort(np.random.default_rng(0).lognormal(size=39))
-out = np.empty(200_000)
+x = np.append(np.sort(np.random.default_rng(0).lognormal(size=39)), -0.0)  # padded
+out = np.empty({WORKER_REPLICATES})
 key = stream_key(1)
-x = np.append(x, -0.0)  # the padded sample the narrow loop reads
 scratch = lane_scratch(39, _resampling.GATHER_LANES)
 _resampling.gather_sums_narrow(key, x, 0, 0, 1024, out, scratch)
-start_at = float(sys.argv[1])
-while time.time() < start_at:
-    time.sleep(0.001)
-begin = time.perf_counter()
-for _ in range(20):
+print("ready", flush=True)
+for line in sys.stdin:
+    start_at = float(line)
+    while time.time() < start_at:
+        pass
+    begin = time.perf_counter()
     _resampling.gather_sums_narrow(key, x, 0, 0, out.shape[0], out, scratch)
-print(time.perf_counter() - begin)
+    print(time.perf_counter() - begin, flush=True)
 """
 
 
-def process_throughput(processes: int) -> float:
-    """Seconds for ``processes`` concurrent interpreters to finish the same fixed work each
-    (the slowest of them); started together after their imports."""
-    start_at = time.time() + 2.0
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", THROUGHPUT_SCRIPT, str(start_at)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(processes)
-    ]
-    return max(float(child.communicate()[0].strip().splitlines()[-1]) for child in children)
+def parallel_rounds(cores: int, threads: int, count: int = 21) -> list[dict]:
+    """Rounds of four measurements taken within about 50 ms of each other: one busy process
+    alone, ``cores`` busy processes together (the machine's throughput), then the same
+    kernel in this process on one thread and on ``threads`` threads (float sums, n = 39,
+    WORKER_REPLICATES per process or thread).
 
-
-def parallel_rounds(cores: int, threads: int, count: int = 3) -> list[dict]:
-    """Alternating rounds: ``cores`` busy processes against one (the machine), then the
-    same kernel on ``threads`` threads against one thread (B = 10^6 float sums, n = 39)."""
+    On a shared virtual machine the second vCPU slows down for seconds at a time (two busy
+    processes then take up to twice as long as one), so a round's thread speed-up is judged
+    against the throughput measured in the same round, not against one taken minutes apart.
+    """
     x = np.append(np.sort(np.random.default_rng(0).lognormal(size=N)), -0.0)  # padded
-    out = np.empty(1_000_000)
+    out = np.empty(threads * WORKER_REPLICATES)
     key = stream_key(SEED)
 
     def draws(workers):
@@ -143,14 +140,38 @@ def parallel_rounds(cores: int, threads: int, count: int = 3) -> list[dict]:
 
         return lambda: _threads.run_ranges(kernel, out.shape[0], workers)
 
-    draws(threads)()
-    rounds = []
-    for _ in range(count):
-        alone = process_throughput(1)
-        together = process_throughput(cores) if cores > 1 else alone
-        one = statistics.median(timed(draws(1), runs=5))
-        many = statistics.median(timed(draws(threads), runs=5))
-        rounds.append({"machine": cores * alone / together, "speedup": one / many})
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", THROUGHPUT_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(cores)
+    ]
+
+    def busy(processes):
+        start_at = time.time() + 0.005
+        for child in processes:
+            child.stdin.write(f"{start_at}\n")
+            child.stdin.flush()
+        return max(float(child.stdout.readline()) for child in processes)
+
+    try:
+        for child in children:
+            child.stdout.readline()  # "ready": imported and compiled
+        draws(threads)()
+        rounds = []
+        for _ in range(count):
+            alone = busy(children[:1])
+            together = busy(children)
+            one = timed(draws(1), runs=1)[0]
+            many = timed(draws(threads), runs=1)[0]
+            rounds.append({"machine": cores * alone / together, "speedup": one / many})
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait()
     return rounds
 
 
