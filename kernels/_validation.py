@@ -11,6 +11,8 @@ METHOD_CODES = {"percentile": 0, "basic": 1, "bca": 2}
 
 
 def check_level(level) -> float:
+    if type(level) is float and 0.0 < level < 1.0:  # the common case, without the ABC check
+        return level
     if isinstance(level, bool) or not isinstance(level, numbers.Real):
         raise TypeError(f"level must be a real number in (0, 1), got {level!r}")
     level = float(level)

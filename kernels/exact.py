@@ -60,14 +60,17 @@ def _kernels():
 
 def _runs_in_python(terms: int) -> bool:
     """Whether exact work of ``terms`` binomial terms runs in plain Python (and is counted
-    against :data:`PYTHON_TERMS`) or compiled."""
+    against :data:`PYTHON_TERMS`) or compiled. Once this process has the compiled kernels
+    they serve every call, whatever ``KERNELS_COMPILE`` says: the setting decides when to
+    compile, and both tiers give the same bits (reading the environment would cost the
+    scalar call a fifth of its time)."""
     global _python_terms
-    if _exact_math.LIBM_LGAMMA is None:
+    if _compiled_scalar is not None or _exact_math.LIBM_LGAMMA is None:
         return False
     setting = compile_setting()
     if setting != "auto":
         return setting == "never"
-    if _compiled_scalar is not None or terms > PYTHON_MAX_TERMS or _python_terms >= PYTHON_TERMS:
+    if terms > PYTHON_MAX_TERMS or _python_terms >= PYTHON_TERMS:
         return False
     _python_terms += terms
     return True
