@@ -815,20 +815,20 @@ def _summarize(integer_grid, replicates, observed, arguments):
     method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
     items, n_resamples = replicates.shape
     dtype = replicates.dtype
-    # the counting pass in numpy: one compiled kernel fewer on a cold start
+    # the counting pass in numpy (one compiled kernel fewer on a cold start), item by item:
+    # count_nonzero of a row is three times as fast as along an axis of the 2-D array
     smallest = replicates.min(axis=1)
     largest = replicates.max(axis=1)
-    below = np.count_nonzero(replicates < observed[:, None], axis=1)
-    equal = np.count_nonzero(replicates == observed[:, None], axis=1)
     ranks = np.zeros((items, 2), dtype=np.int64)
     for item in range(items):
+        column = replicates[item]
         flat = smallest[item] == largest[item]
         z0[item], item_ranks = _levels(
             method,
             alpha_half,
             float(acceleration[item]),
-            int(below[item]),
-            int(equal[item]),
+            int(np.count_nonzero(column < observed[item])),
+            int(np.count_nonzero(column == observed[item])),
             n_resamples,
             flat,
         )
