@@ -647,3 +647,66 @@ def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, 
                 found_high = True
             if found_low and found_high:
                 break
+
+
+@kernel
+def bucket_counts(column, observed, low, scale, counts, scratch):
+    """One pass over float replicates: returns ``(below, equal)``, how many lie below
+    ``observed`` and how many equal it, and histograms them in ``counts``: replicate v falls
+    in bucket ``min(uint64((v - low) * scale), len(counts) - 1)`` (``low`` <= every
+    replicate). ``scratch`` holds four copies of the histogram (``4 * len(counts)``), so
+    that successive increments of one bucket do not wait on each other."""
+    buckets = np.uint64(counts.shape[0])
+    last = buckets - np.uint64(1)
+    for j in range(scratch.shape[0]):
+        scratch[j] = 0
+    below = np.int64(0)
+    equal = np.int64(0)
+    total = np.uint64(column.shape[0])
+    for b in range(total):
+        value = column[b]
+        below += np.int64(value < observed)
+        equal += np.int64(value == observed)
+        bucket = min(np.uint64((value - low) * scale), last)
+        scratch[(b & _THREE) * buckets + bucket] += 1
+    for j in range(buckets):
+        counts[j] = (
+            scratch[j] + scratch[buckets + j] + scratch[2 * buckets + j] + scratch[3 * buckets + j]
+        )
+    return below, equal
+
+
+#: Replicates :func:`bucket_members` tests together before it looks at any one of them.
+_MEMBER_BLOCK = np.uint64(16)
+
+
+@kernel
+def bucket_members(column, low, scale, last, targets, members0, members1):
+    """The replicates of buckets ``targets[0]`` and ``targets[1]`` (the buckets of
+    :func:`bucket_counts`, ``last`` its last) into ``members0`` and ``members1``, as long
+    as the bucket's count, in column order. A bucket holds a small share of the
+    replicates, so a block of them is tested at once (a vectorised test) and looked at one
+    by one only when it holds a member."""
+    target0 = np.uint64(targets[0])
+    target1 = np.uint64(targets[1])
+    total = np.uint64(column.shape[0])
+    found0 = 0
+    found1 = 0
+    start = np.uint64(0)
+    while start < total:
+        stop = min(start + _MEMBER_BLOCK, total)
+        hit = np.int64(0)
+        for b in range(start, stop):
+            bucket = min(np.uint64((column[b] - low) * scale), last)
+            hit |= np.int64(bucket == target0) | np.int64(bucket == target1)
+        if hit:
+            for b in range(start, stop):
+                value = column[b]
+                bucket = min(np.uint64((value - low) * scale), last)
+                if bucket == target0:
+                    members0[found0] = value
+                    found0 += 1
+                if bucket == target1:
+                    members1[found1] = value
+                    found1 += 1
+        start = stop

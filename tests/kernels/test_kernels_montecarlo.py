@@ -11,9 +11,9 @@ import pytest
 from scalar_streams import redraw_wide
 from scipy import special, stats
 
-from kernels import bootstrap_ci, difference_ci, mean_ci, proportion_ci
+from kernels import _resampling, bootstrap_ci, difference_ci, mean_ci, proportion_ci
 from kernels._streams import stream_key
-from kernels.montecarlo import ranked_values
+from kernels.montecarlo import _bucket_ranked_values, _float_buckets, ranked_values
 
 SEED = 20240601
 
@@ -452,3 +452,40 @@ def test_ranked_values_are_the_order_statistics(column):
     ranks |= set(np.random.default_rng(total).integers(1, total + 1, size=20).tolist())
     ranks = sorted(ranks)
     assert ranked_values(column, ranks) == [ordered[rank - 1] for rank in ranks]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.random.default_rng(1).lognormal(size=100_000),
+        np.random.default_rng(2).normal(size=7),
+        np.random.default_rng(3).integers(0, 5, size=50_001).astype(float),  # heavy ties
+        np.r_[np.zeros(99_000), np.linspace(1.0, 2.0, 1000)],  # one bucket holds most
+        np.r_[1e300, np.full(999, -1e300)],  # a range whose width overflows
+        np.r_[np.zeros(5), np.full(6, 5e-324)],  # a range too narrow for a finite scale
+        np.array([2.0, 3.0]),
+    ],
+)
+def test_the_compiled_bucket_passes_give_the_counts_and_order_statistics(column):
+    """bucket_counts counts below and equal to the observed value as numpy does and
+    histograms every replicate once; the ranked replicates read off the buckets are those
+    of a full sort, for ranks at the ends, in the tails, in the middle, and two ranks in one
+    bucket."""
+    ordered = np.sort(column)
+    total = column.size
+    observed = float(np.median(column))
+    buckets = _float_buckets(column.min(keepdims=True), column.max(keepdims=True))
+    below, equal = _resampling.bucket_counts(
+        column, observed, column.min(), buckets.scale[0], buckets.counts[0], buckets.scratch
+    )
+    assert (below, equal) == (
+        np.count_nonzero(column < observed),
+        np.count_nonzero(column == observed),
+    )
+    assert buckets.counts[0].sum() == total
+    rank_pairs = [(1, total), (max(1, total // 40), -(-total * 39 // 40)), ((total + 1) // 2,) * 2]
+    for ranks in rank_pairs:
+        values = _bucket_ranked_values(
+            column, np.array(ranks), column.min(), buckets.scale[0], buckets.counts[0]
+        )
+        assert values == [ordered[rank - 1] for rank in ranks]
