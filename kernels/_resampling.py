@@ -63,7 +63,7 @@ GUIDE_BITS = 12
 _GUIDE_SHIFT = np.uint64(64 - GUIDE_BITS)
 _AMBIGUOUS = np.uint64(1 << 16)
 
-_THREE, _FOUR = np.uint64(3), np.uint64(4)
+_ONE, _THREE, _FOUR = np.uint64(1), np.uint64(3), np.uint64(4)
 _U48 = np.uint64(48)
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
 GATHER_LANES = 64
@@ -174,27 +174,43 @@ def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
     :func:`~kernels._random.narrow_lane_indices`) added in four partial sums kept in
     registers (slots s, s + 4, ... in order), then ``((a0 + a1) + a2) + a3``.
 
-    Compiled on its own (not inlined into :func:`gather_sums_narrow`): in the larger
-    function the loop's pointers no longer fit in registers and every load waits on a
-    reload. One 64-bit load gives four indices, and the offsets are unsigned, so that the
-    loads carry no negative-index checks.
+    Two replicates at a time, each in its own four sums (eight chains of additions keep
+    the adders busier than four: 6 to 7 % faster on the AVX-512 machine, with the same
+    bits). ``lanes`` is even, so the partner of the last replicate of an odd ``count``
+    has its words too; its sum is not stored. Compiled on its own (not inlined into
+    :func:`gather_sums_narrow`): in the larger function the loop's pointers no longer fit
+    in registers and every load waits on a reload. One 64-bit load gives four indices, and
+    the offsets are unsigned, so that the loads carry no negative-index checks.
     """
     zero = padded[0] * 0
     stride = np.uint64(lanes)
-    for r in range(np.uint64(count)):
+    count = np.uint64(count)
+    for pair in range((count + _ONE) >> _ONE):
+        r = pair << _ONE
         a0 = zero
         a1 = zero
         a2 = zero
         a3 = zero
+        c0 = zero
+        c1 = zero
+        c2 = zero
+        c3 = zero
         position = r
         for _ in range(n_words):
             quarters = words[position]
+            partner = words[position + _ONE]
             a0 += padded[quarters & LOW16]
+            c0 += padded[partner & LOW16]
             a1 += padded[(quarters >> U16) & LOW16]
+            c1 += padded[(partner >> U16) & LOW16]
             a2 += padded[(quarters >> U32) & LOW16]
+            c2 += padded[(partner >> U32) & LOW16]
             a3 += padded[quarters >> _U48]
+            c3 += padded[partner >> _U48]
             position += stride
         out[np.uint64(first) + r] = ((a0 + a1) + a2) + a3
+        if r + _ONE < count:
+            out[np.uint64(first) + r + _ONE] = ((c0 + c1) + c2) + c3
 
 
 @kernel
