@@ -665,17 +665,23 @@ def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, 
                 break
 
 
+@njit(cache=True, inline="always")
+def _bucket_of(value, low, scale, last):
+    """The bucket of a float replicate: ``(value - low) * scale``, at most ``last``, rounded
+    down (monotone in ``value``, so the buckets are in the replicates' order)."""
+    return np.uint64(min((value - low) * scale, last))
+
+
 @kernel
-def bucket_counts(column, observed, low, scale, counts, scratch):
+def bucket_counts(column, observed, low, scale, counts, scratch, slots):
     """One pass over float replicates: returns ``(below, equal)``, how many lie below
-    ``observed`` and how many equal it, and histograms them in ``counts``: replicate v falls
-    in bucket ``min(uint64((v - low) * scale), len(counts) - 1)`` (``low`` <= every
-    replicate). ``scratch`` holds four copies of the histogram (``4 * len(counts)``), so
-    that successive increments of one bucket do not wait on each other."""
+    ``observed`` and how many equal it, and histograms them in ``counts`` (at most 65,536
+    buckets; ``low`` <= every replicate), by :func:`_bucket_of`. The buckets are computed
+    first, vectorised, into ``slots`` (16 bits per replicate), then counted in ``scratch``,
+    four copies of the histogram (``4 * len(counts)``), so that successive increments of
+    one bucket do not wait on each other: half the time of one loop that does both."""
     buckets = np.uint64(counts.shape[0])
-    last = buckets - np.uint64(1)
-    for j in range(scratch.shape[0]):
-        scratch[j] = 0
+    last = np.float64(buckets - np.uint64(1))
     below = np.int64(0)
     equal = np.int64(0)
     total = np.uint64(column.shape[0])
@@ -683,8 +689,11 @@ def bucket_counts(column, observed, low, scale, counts, scratch):
         value = column[b]
         below += np.int64(value < observed)
         equal += np.int64(value == observed)
-        bucket = min(np.uint64((value - low) * scale), last)
-        scratch[(b & _THREE) * buckets + bucket] += 1
+        slots[b] = np.uint16(_bucket_of(value, low, scale, last))
+    for j in range(scratch.shape[0]):
+        scratch[j] = 0
+    for b in range(total):
+        scratch[(b & _THREE) * buckets + np.uint64(slots[b])] += 1
     for j in range(buckets):
         counts[j] = (
             scratch[j] + scratch[buckets + j] + scratch[2 * buckets + j] + scratch[3 * buckets + j]
@@ -699,7 +708,7 @@ _MEMBER_BLOCK = np.uint64(16)
 @kernel
 def bucket_members(column, low, scale, last, targets, members0, members1):
     """The replicates of buckets ``targets[0]`` and ``targets[1]`` (the buckets of
-    :func:`bucket_counts`, ``last`` its last) into ``members0`` and ``members1``, as long
+    :func:`bucket_counts`, ``last`` its last as a float) into ``members0`` and ``members1``, as long
     as the bucket's count, in column order. A bucket holds a small share of the
     replicates, so a block of them is tested at once (a vectorised test) and looked at one
     by one only when it holds a member."""
@@ -713,12 +722,12 @@ def bucket_members(column, low, scale, last, targets, members0, members1):
         stop = min(start + _MEMBER_BLOCK, total)
         hit = np.int64(0)
         for b in range(start, stop):
-            bucket = min(np.uint64((column[b] - low) * scale), last)
+            bucket = _bucket_of(column[b], low, scale, last)
             hit |= np.int64(bucket == target0) | np.int64(bucket == target1)
         if hit:
             for b in range(start, stop):
                 value = column[b]
-                bucket = min(np.uint64((value - low) * scale), last)
+                bucket = _bucket_of(value, low, scale, last)
                 if bucket == target0:
                     members0[found0] = value
                     found0 += 1

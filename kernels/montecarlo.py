@@ -823,7 +823,7 @@ def _summarize(integer_grid, replicates, observed, arguments):
     largest = replicates.max(axis=1)
     # float replicates: the compiled passes or their numpy twin, by the usual rule
     buckets = (
-        _float_buckets(smallest, largest)
+        _float_buckets(smallest, largest, n_resamples)
         if dtype == np.float64
         and _numpy_kernels.compiled(_resampling.bucket_counts, items * n_resamples)
         else None
@@ -840,6 +840,7 @@ def _summarize(integer_grid, replicates, observed, arguments):
                 buckets.scale[item],
                 buckets.counts[item],
                 buckets.scratch,
+                buckets.slots,
             )
         else:
             # row by row: count_nonzero along an axis of the 2-D array is three times slower
@@ -895,10 +896,10 @@ def _summarize(integer_grid, replicates, observed, arguments):
 #: Buckets of the histogram of float replicates (see :func:`_float_buckets`).
 FLOAT_BUCKETS = 1024
 
-_FloatBuckets = namedtuple("_FloatBuckets", ["scale", "counts", "scratch"])
+_FloatBuckets = namedtuple("_FloatBuckets", ["scale", "counts", "scratch", "slots"])
 
 
-def _float_buckets(smallest, largest):
+def _float_buckets(smallest, largest, n_resamples):
     """Histograms for :func:`kernels._resampling.bucket_counts`, one per item: replicate v of
     item i falls in bucket ``(v - smallest[i]) * scale[i]`` (the last bucket takes
     ``largest[i]``)."""
@@ -910,6 +911,7 @@ def _float_buckets(smallest, largest):
         scale,
         np.empty((smallest.shape[0], FLOAT_BUCKETS), dtype=np.int64),
         np.empty(4 * FLOAT_BUCKETS, dtype=np.int64),
+        np.empty(n_resamples, dtype=np.uint16),
     )
 
 
@@ -921,7 +923,7 @@ def _bucket_ranked_values(column, ranks, smallest, scale, counts) -> list:
     targets = np.searchsorted(cumulative, ranks)
     members = [np.empty(int(counts[target])) for target in targets]
     _resampling.bucket_members(
-        column, smallest, scale, np.uint64(counts.shape[0] - 1), targets, *members
+        column, smallest, scale, float(counts.shape[0] - 1), targets, *members
     )
     values = []
     for rank, target, found in zip(ranks, targets, members, strict=True):

@@ -474,9 +474,15 @@ def test_the_compiled_bucket_passes_give_the_counts_and_order_statistics(column)
     ordered = np.sort(column)
     total = column.size
     observed = float(np.median(column))
-    buckets = _float_buckets(column.min(keepdims=True), column.max(keepdims=True))
+    buckets = _float_buckets(column.min(keepdims=True), column.max(keepdims=True), total)
     below, equal = _resampling.bucket_counts(
-        column, observed, column.min(), buckets.scale[0], buckets.counts[0], buckets.scratch
+        column,
+        observed,
+        column.min(),
+        buckets.scale[0],
+        buckets.counts[0],
+        buckets.scratch,
+        buckets.slots,
     )
     assert (below, equal) == (
         np.count_nonzero(column < observed),
