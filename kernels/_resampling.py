@@ -708,10 +708,10 @@ _MEMBER_BLOCK = np.uint64(16)
 @kernel
 def bucket_members(column, low, scale, last, targets, members0, members1):
     """The replicates of buckets ``targets[0]`` and ``targets[1]`` (the buckets of
-    :func:`bucket_counts`, ``last`` its last as a float) into ``members0`` and ``members1``, as long
-    as the bucket's count, in column order. A bucket holds a small share of the
-    replicates, so a block of them is tested at once (a vectorised test) and looked at one
-    by one only when it holds a member."""
+    :func:`bucket_counts`, ``last`` its last, as a float) into ``members0`` and
+    ``members1``, each as long as its bucket's count, in column order. A bucket holds a
+    small share of the replicates, so a block of them is tested at once (a vectorised test)
+    and looked at one by one only when it holds a member."""
     target0 = np.uint64(targets[0])
     target1 = np.uint64(targets[1])
     total = np.uint64(column.shape[0])

@@ -462,3 +462,17 @@ def test_small_vectorised_calls_run_in_python_with_the_kernels_bits(monkeypatch,
     if method == "bca":
         assert python_tier.bias_correction.tobytes() == z0.tobytes()
         assert python_tier.acceleration.tobytes() == acceleration.tobytes()
+
+
+def test_once_compiled_the_exact_kernels_serve_every_setting(monkeypatch):
+    """After the compiled scalar kernel is loaded, KERNELS_COMPILE=never does not send
+    calls back to plain Python (the setting decides when to compile); the bits are the
+    plain-Python tier's."""
+    monkeypatch.setenv("KERNELS_COMPILE", "always")
+    compiled = tuple(proportion_ci(26, 39))
+    assert exact._compiled_scalar is not None
+    monkeypatch.setenv("KERNELS_COMPILE", "never")
+    assert not exact._runs_in_python(40)
+    assert tuple(proportion_ci(26, 39)) == compiled
+    python_tier = exact._python_interval(26, 39, exact.METHOD_CODES["bca"], 0.025)
+    assert compiled == python_tier[:2]
