@@ -105,6 +105,24 @@ def binomial_scratch(n: int) -> BinomialScratch:
     )
 
 
+@njit(cache=True, inline="always")
+def _tally_four(cells_of, count, partial, cells):
+    """``partial[(i mod 4) * cells + cells_of[i]] += 1`` for i < ``count``: a histogram kept
+    in four interleaved copies, so that successive increments of one cell do not wait on
+    each other (see :func:`_add_four`)."""
+    for i in range(np.uint64(count)):
+        partial[(i & _THREE) * cells + np.uint64(cells_of[i])] += 1
+
+
+@njit(cache=True, inline="always")
+def _add_four(partial, counts):
+    """``counts +=`` the four copies of :func:`_tally_four`'s histogram."""
+    cells = counts.shape[0]
+    for copy in range(4):
+        for cell in range(cells):
+            counts[cell] += partial[copy * cells + cell]
+
+
 @kernel
 def binomial_counts(
     key,
@@ -157,14 +175,11 @@ def binomial_counts(
                 for j in range(n_thresholds):
                     count += np.uint64(u >= thresholds[j])
                 found[i] = count
-        for i in range(size):
-            partial[(i & _THREE) * cells + found[i]] += 1
+        _tally_four(found, size, partial, cells)
         if keep_replicates:
             for i in range(size):
                 out[np.uint64(g) + i] = origin + step * np.int64(found[i])
-    for copy in range(4):
-        for cell in range(counts.shape[0]):
-            counts[cell] += partial[copy * counts.shape[0] + cell]
+    _add_four(partial, counts)
 
 
 @nested
@@ -678,8 +693,8 @@ def bucket_counts(column, observed, low, scale, counts, scratch, slots):
     ``observed`` and how many equal it, and histograms them in ``counts`` (at most 65,536
     buckets; ``low`` <= every replicate), by :func:`_bucket_of`. The buckets are computed
     first, vectorised, into ``slots`` (16 bits per replicate), then counted in ``scratch``,
-    four copies of the histogram (``4 * len(counts)``), so that successive increments of
-    one bucket do not wait on each other: half the time of one loop that does both."""
+    four copies of the histogram (``4 * len(counts)``, see :func:`_tally_four`): half the
+    time of one loop that does both."""
     buckets = np.uint64(counts.shape[0])
     last = np.float64(buckets - np.uint64(1))
     below = np.int64(0)
@@ -692,12 +707,10 @@ def bucket_counts(column, observed, low, scale, counts, scratch, slots):
         slots[b] = np.uint16(_bucket_of(value, low, scale, last))
     for j in range(scratch.shape[0]):
         scratch[j] = 0
-    for b in range(total):
-        scratch[(b & _THREE) * buckets + np.uint64(slots[b])] += 1
+    _tally_four(slots, total, scratch, buckets)
     for j in range(buckets):
-        counts[j] = (
-            scratch[j] + scratch[buckets + j] + scratch[2 * buckets + j] + scratch[3 * buckets + j]
-        )
+        counts[j] = 0
+    _add_four(scratch, counts)
     return below, equal
 
 
