@@ -814,7 +814,7 @@ def _summarize(integer_grid, replicates, observed, arguments):
     """Endpoints (on the grid), z0 and degeneracy of every item's replicates: one pass
     counts (compiled, for float replicates, it also histograms them in buckets), Python
     computes z0 and the ranks, a second pass finds the ranked replicates (compiled: the
-    replicates of the two buckets that hold them, some hundred, partitioned; in numpy:
+    replicates of the two buckets that hold them, a few dozen, partitioned; in numpy:
     :func:`ranked_values`). Either way the endpoints are the exact ranked replicates."""
     method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
     items, n_resamples = replicates.shape
