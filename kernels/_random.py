@@ -150,6 +150,34 @@ def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
         out_row[j] = np.int64(product >> U16)
 
 
+@nested
+def redraw_rejected_quarters(key, replicate, word_offset, n, threshold, flags, index, lane, width):
+    """The biased quarters of one replicate of :func:`narrow_lane_indices` redrawn in place,
+    as :func:`redraw_replicate_narrow` draws them: slot j of the replicate is
+    ``index[(j >> 2) * width + lane + (j & 3)]``, and only the slots at a quarter position
+    ``s = j & 3`` whose ``flags[lane + s]`` is set can be biased. An unbiased slot keeps the
+    index the vectorised pass gave it (the same value); a biased one takes the next
+    quarters of the reserve words, in slot order, so the reserve is read as when every slot
+    is redrawn."""
+    base = np.uint64(replicate) << U32
+    n64 = np.uint64(n)
+    t = np.uint64(threshold)
+    reserve = np.uint64(4 * word_offset)
+    for j in range(n):
+        position = j & 3
+        if flags[lane + position] == 0:
+            continue
+        word = random_word(key, base + np.uint64(word_offset + (j >> 2)))
+        product = ((word >> (U16 * np.uint64(position))) & LOW16) * n64
+        if (product & LOW16) >= t:
+            continue
+        while (product & LOW16) < t:
+            spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
+            product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
+            reserve += _ONE
+        index[(j >> 2) * width + lane + position] = np.uint16(product >> U16)
+
+
 @njit(cache=True, inline="always")
 def fill_lane_words(key, first_replicate, word_offset, n_words, lanes, words, start):
     """``words[w * lanes + r]`` = word ``word_offset + w`` of replicate ``first_replicate + r``.
@@ -197,7 +225,7 @@ def quarter_remainder(typingctx, quarter, n):
 #: Scratch of :func:`narrow_lane_indices`, allocated by the caller (see :func:`lane_scratch`):
 #: a kernel that allocates or takes a view compiles numba's code for that too, on every
 #: cold start.
-LaneScratch = namedtuple("LaneScratch", ["words", "index", "start", "flags", "row"])
+LaneScratch = namedtuple("LaneScratch", ["words", "index", "start", "flags"])
 
 
 def lane_scratch(n: int, lanes: int) -> LaneScratch:
@@ -209,7 +237,6 @@ def lane_scratch(n: int, lanes: int) -> LaneScratch:
         words.view(np.uint16),
         np.empty(lanes, dtype=np.uint64),
         np.empty(4 * lanes, dtype=np.uint16),
-        np.empty(n, dtype=np.int64),
     )
 
 
@@ -221,8 +248,9 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     at ``w * lanes + r`` (:func:`fill_lane_words`); each of its 16-bit quarters is then
     replaced by its index, so that in the uint16 view ``scratch.index``,
     ``index[w * 4 lanes + 4 r + s]`` is slot ``4 w + s`` of replicate r. The quarters past
-    slot n - 1 get index n (a padding value). A replicate with a biased quarter is redrawn
-    slot by slot into its places, so the consumers read every replicate the same way. The
+    slot n - 1 get index n (a padding value). The biased quarters of a replicate are redrawn
+    in their places (:func:`redraw_rejected_quarters`), so the consumers read every
+    replicate the same way. The
     index arithmetic is all unsigned, so that the loops carry no negative-index checks and
     vectorise.
     """
@@ -232,7 +260,6 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     width = np.uint64(4 * lanes)
     index = scratch.index
     flags = scratch.flags
-    row = scratch.row
     fill_lane_words(key, first_replicate, word_offset, n_words, lanes, scratch.words, scratch.start)
     threshold = narrow_threshold(n)
     n16 = np.uint16(n)
@@ -256,9 +283,9 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     for r in range(lanes):
         q = 4 * r
         if flags[q] | flags[q + 1] | flags[q + 2] | flags[q + 3]:
-            redraw_replicate_narrow(key, first_replicate + r, word_offset, n, threshold, row)
-            for j in range(n):
-                index[(j >> 2) * (4 * lanes) + q + (j & 3)] = np.uint16(row[j])
+            redraw_rejected_quarters(
+                key, first_replicate + r, word_offset, n, threshold, flags, index, q, 4 * lanes
+            )
 
 
 @nested

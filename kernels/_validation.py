@@ -103,9 +103,10 @@ def check_finite_data(array: np.ndarray, name: str = "data") -> np.ndarray:
         raise ValueError(f"{name} is empty")
     if array.dtype == bool:
         array = array.astype(np.int64)
-    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+    kind = array.dtype.kind  # (np.issubdtype costs microseconds a call)
+    if kind not in "iuf":
         raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
-    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+    if kind == "f" and not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(
             f"{name} contains NaN or infinity (first at index {tuple(int(i) for i in bad)}); "

@@ -49,6 +49,7 @@ DEFAULT_N_RESAMPLES = 100_000
 class _Sample:
     values: np.ndarray  # items x n, as given (int64 on the integer grid, else float64)
     integer: bool
+    ordered: bool = False  # each row sorted (1-D samples are)
 
     @property
     def n(self) -> int:
@@ -61,12 +62,12 @@ class _Sample:
     @functools.cached_property
     def lows(self) -> np.ndarray:
         """Smallest value of each item."""
-        return self.values.min(axis=1)
+        return self.values[:, 0] if self.ordered else self.values.min(axis=1)
 
     @functools.cached_property
     def highs(self) -> np.ndarray:
         """Largest value of each item."""
-        return self.values.max(axis=1)
+        return self.values[:, -1] if self.ordered else self.values.max(axis=1)
 
     @functools.cached_property
     def distinct(self) -> int:
@@ -153,7 +154,12 @@ def bootstrap_ci(
     samples, one_dimensional = _prepare_samples(data, statistic, two_sample)
     integer_grid = all(sample.integer for sample in samples)
     if not integer_grid:
-        samples = [_Sample(sample.values.astype(np.float64), False) for sample in samples]
+        samples = [
+            _Sample(sample.values.astype(np.float64), False, sample.ordered)
+            if sample.integer
+            else sample
+            for sample in samples
+        ]
     items = samples[0].items
     family = _family(statistic, samples, one_dimensional, integer_grid)
 
@@ -414,8 +420,8 @@ def _as_sample(raw, statistic: str, name: str):
         raise ValueError(f"{name}: the {statistic} needs at least 2 observations")
     # 0/1 data (checked above) are whole numbers within the integer grid
     integer = binary or (
-        (np.issubdtype(values.dtype, np.integer) or bool(np.all(values == np.round(values))))
-        and float(np.max(np.abs(values))) <= INTEGER_GRID_MAX
+        (values.dtype.kind in "iu" or bool((values == np.rint(values)).all()))
+        and float(np.abs(values).max()) <= INTEGER_GRID_MAX
     )
     if integer:
         values = values.astype(np.int64)
@@ -423,7 +429,7 @@ def _as_sample(raw, statistic: str, name: str):
         values = values.astype(np.float64)
     if one_dimensional:
         values = np.sort(values, axis=1)
-    return _Sample(np.ascontiguousarray(values), integer), one_dimensional
+    return _Sample(np.ascontiguousarray(values), integer, one_dimensional), one_dimensional
 
 
 def _prepare_samples(data, statistic: str, two_sample: bool):
@@ -594,7 +600,9 @@ def _sums(sample, family, key, word_offset, out, threads):
         _threads.run_ranges(category, out.shape[0], threads)
         return None
     # the narrow loop reads one identity element past the sample (-0.0: a + -0.0 == a)
-    padded = np.append(x, x.dtype.type(-0.0 if x.dtype.kind == "f" else 0))
+    padded = np.empty(n + 1, dtype=x.dtype)
+    padded[:n] = x
+    padded[n] = -0.0 if x.dtype.kind == "f" else 0
     use_kernel = not narrow or _numpy_kernels.compiled(
         _resampling.gather_sums_narrow, out.shape[0] * n
     )
@@ -1098,7 +1106,7 @@ def _replicate_dtype(statistic, samples, integer_grid):
 def _leave_one_out(statistic, values):
     """items x n matrix of the statistic with each observation left out."""
     items, n = values.shape
-    values = values.astype(np.float64)
+    values = values.astype(np.float64, copy=False)
     if statistic in ("mean", "proportion"):
         return (values.sum(axis=1, keepdims=True) - values) / (n - 1)
     if statistic == "median":
@@ -1131,7 +1139,9 @@ def _acceleration_terms(statistic, values):
         zeros = np.zeros(values.shape[0])
         return zeros, zeros
     jackknife = _leave_one_out(statistic, values)
-    influence = (n - 1) * (jackknife.mean(axis=1, keepdims=True) - jackknife)
+    # the mean as np.mean computes it (a sum divided by n), without its Python layer
+    mean = np.add.reduce(jackknife, axis=1, keepdims=True) / n
+    influence = (n - 1) * (mean - jackknife)
     return (influence**3).sum(axis=1) / n**3, (influence**2).sum(axis=1) / n**2
 
 
