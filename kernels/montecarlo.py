@@ -147,28 +147,18 @@ def bootstrap_ci(
     level = check_level(level)
     n_resamples = check_n_resamples(n_resamples)
     seed = check_seed(seed)
-    plan = _binary_plan(data, statistic)
-    if plan is not None:
+    plan = _plan(data, statistic)
+    if isinstance(plan, _BinaryPlan):
         return _binary_interval(plan, statistic, method, level, n_resamples, seed, parallel)
-    two_sample = statistic in TWO_SAMPLE_STATISTICS
-    samples, one_dimensional = _prepare_samples(data, statistic, two_sample)
-    integer_grid = all(sample.integer for sample in samples)
-    if not integer_grid:
-        samples = [
-            _Sample(sample.values.astype(np.float64), False, sample.ordered)
-            if sample.integer
-            else sample
-            for sample in samples
-        ]
+    samples = plan.samples
+    one_dimensional = plan.one_dimensional
+    integer_grid = plan.integer_grid
+    family = plan.family
+    observed = plan.observed
+    decode = plan.decode
+    replicate_dtype = plan.replicate_dtype
     items = samples[0].items
-    family = _family(statistic, samples, one_dimensional, integer_grid)
-
-    observed, decode = _observed_and_decoder(statistic, samples, integer_grid)
-    acceleration = (
-        _jackknife_acceleration(statistic, samples) if method == "bca" else np.zeros(items)
-    )
-
-    replicate_dtype = _replicate_dtype(statistic, samples, integer_grid)
+    acceleration = plan.acceleration if method == "bca" else np.zeros(items)
     replicates = np.empty((items, n_resamples), dtype=replicate_dtype)
     backend, threads = _threads.choose(_work(family, samples, integer_grid, n_resamples), parallel)
     key = stream_key(seed)
@@ -183,7 +173,7 @@ def bootstrap_ci(
     z0 = np.empty(items)
     all_equal = np.empty(items, dtype=np.bool_)
     observed_grid = observed.astype(replicate_dtype)
-    span_origin = _grid_span(statistic, samples) if integer_grid else None
+    span_origin = plan.span_origin
     # the interval's levels, the threads, and the outputs (filled in place)
     summary_arguments = (
         percentile_code,
@@ -206,7 +196,7 @@ def bootstrap_ci(
         low_value, high_value = 2.0 * estimate - high_value, 2.0 * estimate - low_value
     # Constant data (or n = 1): every resample is the sample itself. The point is set from
     # the data so that float round-off in the sums cannot open a spurious interval.
-    degenerate, constant_value = _constant_statistic(statistic, samples)
+    degenerate, constant_value = plan.degenerate, plan.constant_value
     if degenerate.any():
         estimate = np.where(degenerate, constant_value, estimate)
         low_value = np.where(degenerate, constant_value, low_value)
@@ -238,11 +228,43 @@ def bootstrap_ci(
     )
 
 
-#: Prepared two-valued 1-D samples (see :func:`_binary_plan`), keyed by statistic, dtype
-#: and the sample's bytes; cleared when full.
-_BINARY_PLANS: dict = {}
-_BINARY_PLANS_MAX = 64
-_NOT_BINARY = object()
+class _Prepared:
+    """What a call needs from its data alone, whatever its method, level, B or seed: the
+    checked samples, their resampling family, the observed statistic on the replicate grid
+    and its decoder, the constant items, and (computed when a BCa call first needs it) the
+    jackknife acceleration."""
+
+    def __init__(self, data, statistic: str):
+        samples, self.one_dimensional = _prepare_samples(
+            data, statistic, statistic in TWO_SAMPLE_STATISTICS
+        )
+        self.integer_grid = all(sample.integer for sample in samples)
+        if not self.integer_grid:
+            samples = [
+                _Sample(sample.values.astype(np.float64), False, sample.ordered)
+                if sample.integer
+                else sample
+                for sample in samples
+            ]
+        self.samples = samples
+        self.statistic = statistic
+        self.family = _family(statistic, samples, self.one_dimensional, self.integer_grid)
+        self.observed, self.decode = _observed_and_decoder(statistic, samples, self.integer_grid)
+        self.replicate_dtype = _replicate_dtype(statistic, samples, self.integer_grid)
+        self.span_origin = _grid_span(statistic, samples) if self.integer_grid else None
+        self.degenerate, self.constant_value = _constant_statistic(statistic, samples)
+
+    @functools.cached_property
+    def acceleration(self) -> np.ndarray:
+        return _jackknife_acceleration(self.statistic, self.samples)
+
+
+#: Prepared 1-D samples of at most this many values are kept (see :func:`_plan`).
+PLAN_MAX_N = 1000
+#: Prepared 1-D samples (see :func:`_plan`), keyed by statistic, dtype and the sample's
+#: bytes; cleared when full.
+_PLANS: dict = {}
+_PLANS_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -261,36 +283,42 @@ class _BinaryPlan:
     observed_count: int
 
 
-def _binary_plan(data, statistic):
-    """The cached :class:`_BinaryPlan` of a 1-D sample with two distinct whole-number values
-    (the BINOMIAL loop) for the mean or proportion, or None for any other call.
+def _plan(data, statistic):
+    """The preparation of a call's data: a :class:`_BinaryPlan` for a 1-D sample with two
+    distinct whole-number values (the BINOMIAL loop) and the mean or proportion, a
+    :class:`_Prepared` otherwise.
 
-    The first call on a sample runs the general preparation (its checks and errors
-    included) and stores the outcome under the sample's bytes; equal bytes are an equal
-    sample, so later calls skip the preparation and give the same bits."""
-    if statistic not in ("mean", "proportion") or isinstance(data, tuple):
-        return None
+    A 1-D sample of at most :data:`PLAN_MAX_N` values is prepared once: the first call
+    runs the preparation (its checks and errors included) and stores the outcome under the
+    sample's bytes; equal bytes are an equal sample, so later calls on it (another method,
+    level, B or seed) skip the preparation and give the same bits. Other data are
+    prepared on every call."""
+    if statistic in TWO_SAMPLE_STATISTICS or isinstance(data, tuple):
+        return _Prepared(data, statistic)
     array = np.asarray(data)
-    if array.ndim != 1 or array.shape[0] > BINOMIAL_MAX_N or array.dtype.kind not in "biuf":
-        return None
+    if array.ndim != 1 or array.shape[0] > PLAN_MAX_N or array.dtype.kind not in "biuf":
+        return _Prepared(data, statistic)
     key = (statistic, array.dtype.str, array.tobytes())
-    plan = _BINARY_PLANS.get(key)
+    plan = _PLANS.get(key)
     if plan is None:
-        plan = _make_binary_plan(array, statistic)
-        if len(_BINARY_PLANS) >= _BINARY_PLANS_MAX:
-            _BINARY_PLANS.clear()
-        _BINARY_PLANS[key] = plan
-    return None if plan is _NOT_BINARY else plan
+        plan = _make_plan(array, statistic)
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        _PLANS[key] = plan
+    return plan
 
 
-def _make_binary_plan(array, statistic):
-    samples, one_dimensional = _prepare_samples(array, statistic, False)
+def _make_plan(array, statistic):
+    prepared = _Prepared(array, statistic)
+    samples = prepared.samples
     sample = samples[0]
-    if not (one_dimensional and sample.integer) or (
-        _family(statistic, samples, one_dimensional, True) != _resampling.GATHER
+    if (
+        statistic not in ("mean", "proportion")
+        or not (prepared.one_dimensional and sample.integer)
+        or prepared.family != _resampling.GATHER
         or _sum_family(sample, True) != _resampling.BINOMIAL
     ):
-        return _NOT_BINARY
+        return prepared
     x = sample.values[0]
     n = x.shape[0]
     low_value, high_value = int(x[0]), int(x[-1])  # x is sorted
@@ -298,12 +326,12 @@ def _make_binary_plan(array, statistic):
     guide, thresholds = _binomial_tables(k, n)
     origin = n * low_value
     step = high_value - low_value
-    observed, decode = _observed_and_decoder(statistic, samples, True)
+    observed = prepared.observed
     return _BinaryPlan(
         sample=sample,
-        acceleration=float(_jackknife_acceleration(statistic, samples)[0]),
-        estimate=float(decode(observed.astype(np.float64))[0]),
-        replicate_dtype=_replicate_dtype(statistic, samples, True),
+        acceleration=float(prepared.acceleration[0]),
+        estimate=float(prepared.decode(observed.astype(np.float64))[0]),
+        replicate_dtype=prepared.replicate_dtype,
         guide=guide,
         thresholds=thresholds,
         origin=origin,

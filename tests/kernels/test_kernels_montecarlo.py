@@ -11,7 +11,7 @@ import pytest
 from scalar_streams import redraw_wide
 from scipy import special, stats
 
-from kernels import _resampling, bootstrap_ci, difference_ci, mean_ci, proportion_ci
+from kernels import _resampling, bootstrap_ci, difference_ci, mean_ci, montecarlo, proportion_ci
 from kernels._streams import stream_key
 from kernels.montecarlo import _bucket_ranked_values, _float_buckets, ranked_values
 
@@ -430,6 +430,52 @@ def test_changed_two_valued_sample_is_prepared_again():
     after = bootstrap_ci(data, "proportion", n_resamples=5_000, seed=SEED)
     assert before.estimate == 20 / 39 and after.estimate == 15 / 39
     assert after.replicates().mean() == pytest.approx(15 / 39, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "data, statistic",
+    [
+        (np.random.default_rng(1).lognormal(size=39), "mean"),
+        (np.random.default_rng(2).integers(0, 6, size=25), "mean"),
+        (np.random.default_rng(3).normal(size=40), "median"),
+        (np.random.default_rng(4).normal(size=30), "std"),
+        (np.full(12, 2.5), "mean"),
+    ],
+)
+def test_a_prepared_sample_gives_the_intervals_of_a_fresh_preparation(monkeypatch, data, statistic):
+    """A 1-D sample is prepared once and reused by later calls on equal data; every later
+    call (another method, level, B or seed) equals the same call with nothing kept, and
+    changing the caller's array in place prepares it again."""
+    calls = [
+        ("bca", 0.95, 4_000, SEED),
+        ("percentile", 0.9, 3_000, 7),
+        ("basic", 0.8, 999, 11),
+        ("bca", 0.9, 2_000, 5),
+    ]
+    monkeypatch.setattr(montecarlo, "_PLANS", {})
+    reused = [
+        bootstrap_ci(data.copy(), statistic, m, level=lv, n_resamples=b, seed=sd)
+        for m, lv, b, sd in calls
+    ]
+    assert len(montecarlo._PLANS) == 1  # one preparation served the four calls
+    for interval, (m, lv, b, sd) in zip(reused, calls, strict=True):
+        monkeypatch.setattr(montecarlo, "_PLANS", {})
+        fresh = bootstrap_ci(data.copy(), statistic, m, level=lv, n_resamples=b, seed=sd)
+        assert interval.as_dict() == fresh.as_dict()
+        np.testing.assert_array_equal(interval.replicates(), fresh.replicates())
+    changed = data.copy()
+    bootstrap_ci(changed, statistic, n_resamples=999, seed=SEED)
+    changed[0] += 100.0
+    again = bootstrap_ci(changed, statistic, n_resamples=999, seed=SEED)
+    monkeypatch.setattr(montecarlo, "_PLANS", {})
+    assert again.as_dict() == bootstrap_ci(changed, statistic, n_resamples=999, seed=SEED).as_dict()
+
+
+def test_a_sample_that_fails_its_checks_fails_on_every_call():
+    data = np.r_[np.random.default_rng(5).normal(size=20), np.nan]
+    for _ in range(2):
+        with pytest.raises(ValueError, match="NaN or infinity"):
+            bootstrap_ci(data, "mean", n_resamples=999, seed=SEED)
 
 
 @pytest.mark.parametrize(
