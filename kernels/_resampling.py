@@ -682,16 +682,17 @@ def ranked_histogram(replicates, smallest, largest, ranks, first, stop, values, 
 
 @njit(cache=True, inline="always")
 def _bucket_of(value, low, scale, last):
-    """The bucket of a float replicate: ``(value - low) * scale``, at most ``last``, rounded
-    down (monotone in ``value``, so the buckets are in the replicates' order)."""
-    return np.uint64(min((value - low) * scale, last))
+    """The bucket of a float replicate: ``(value - low) * scale`` within ``[0, last]``,
+    rounded down (monotone in ``value``, so the buckets are in the replicates' order; a
+    replicate below ``low`` falls in the first bucket)."""
+    return np.uint64(max(min((value - low) * scale, last), 0.0))
 
 
 @kernel
 def bucket_counts(column, observed, low, scale, counts, scratch, slots):
     """One pass over float replicates: returns ``(below, equal)``, how many lie below
     ``observed`` and how many equal it, and histograms them in ``counts`` (at most 65,536
-    buckets; ``low`` <= every replicate), by :func:`_bucket_of`. The buckets are computed
+    buckets), by :func:`_bucket_of`. The buckets are computed
     first, vectorised, into ``slots`` (16 bits per replicate), then counted in ``scratch``,
     four copies of the histogram (``4 * len(counts)``, see :func:`_tally_four`): half the
     time of one loop that does both."""

@@ -159,6 +159,7 @@ def bootstrap_ci(
     replicate_dtype = plan.replicate_dtype
     items = samples[0].items
     acceleration = plan.acceleration if method == "bca" else np.zeros(items)
+    data_buckets = plan.data_buckets
     replicates = np.empty((items, n_resamples), dtype=replicate_dtype)
     backend, threads = _threads.choose(_work(family, samples, integer_grid, n_resamples), parallel)
     key = stream_key(seed)
@@ -188,7 +189,7 @@ def bootstrap_ci(
     if _histograms_fit(span_origin, items, n_resamples):
         _summarize_histograms(replicates, observed_grid, span_origin, summary_arguments)
     else:
-        _summarize(integer_grid, replicates, observed_grid, summary_arguments)
+        _summarize(integer_grid, replicates, observed_grid, summary_arguments, data_buckets)
     estimate = decode(observed.astype(np.float64))
     low_value = decode(low)
     high_value = decode(high)
@@ -253,6 +254,11 @@ class _Prepared:
         self.replicate_dtype = _replicate_dtype(statistic, samples, self.integer_grid)
         self.span_origin = _grid_span(statistic, samples) if self.integer_grid else None
         self.degenerate, self.constant_value = _constant_statistic(statistic, samples)
+        self.data_buckets = (
+            _data_buckets(samples[0], self.observed[0])
+            if statistic == "mean" and self.one_dimensional and not self.integer_grid
+            else None
+        )
 
     @functools.cached_property
     def acceleration(self) -> np.ndarray:
@@ -846,33 +852,52 @@ def _summarize_histograms(replicates, observed, span_origin, arguments):
             high[item] = float(base + int(np.searchsorted(row, ranks[1])))
 
 
-def _summarize(integer_grid, replicates, observed, arguments):
+def _summarize(integer_grid, replicates, observed, arguments, data_buckets=None):
     """Endpoints (on the grid), z0 and degeneracy of every item's replicates: one pass
     counts (compiled, for float replicates, it also histograms them in buckets), Python
     computes z0 and the ranks, a second pass finds the ranked replicates (compiled: the
-    replicates of the two buckets that hold them, a few dozen, partitioned; in numpy:
-    :func:`ranked_values`). Either way the endpoints are the exact ranked replicates."""
+    replicates of the two buckets that hold them, some dozens, partitioned; in numpy:
+    :func:`ranked_values`). Either way the endpoints are the exact ranked replicates.
+
+    The buckets span the replicates' own range, or, for one 1-D sample, ``data_buckets``
+    (:func:`_data_buckets`), which spares the passes for that range."""
     method, alpha_half, acceleration, threads, low, high, z0, degenerate = arguments
     items, n_resamples = replicates.shape
     dtype = replicates.dtype
-    smallest = replicates.min(axis=1)
-    largest = replicates.max(axis=1)
     # float replicates: the compiled passes or their numpy twin, by the usual rule
-    buckets = (
-        _float_buckets(smallest, largest, n_resamples)
-        if dtype == np.float64
-        and _numpy_kernels.compiled(_resampling.bucket_counts, items * n_resamples)
-        else None
+    compiled = dtype == np.float64 and _numpy_kernels.compiled(
+        _resampling.bucket_counts, items * n_resamples
     )
+    counted = None
+    if compiled and data_buckets is not None:
+        buckets = _float_buckets(*data_buckets, n_resamples)
+        counted = _resampling.bucket_counts(
+            replicates[0],
+            observed[0],
+            buckets.low[0],
+            buckets.scale[0],
+            buckets.counts[0],
+            buckets.scratch,
+            buckets.slots,
+        )
+        if np.count_nonzero(buckets.counts[0]) < 2:
+            counted = None  # maybe all equal: their own range tells
+    if counted is None:
+        smallest = replicates.min(axis=1)
+        largest = replicates.max(axis=1)
+        buckets = _float_buckets(smallest, largest, n_resamples) if compiled else None
     ranks = np.zeros((items, 2), dtype=np.int64)
     for item in range(items):
         column = replicates[item]
-        flat = smallest[item] == largest[item]
-        if buckets is not None and not flat:
+        # replicates in two buckets differ
+        flat = counted is None and smallest[item] == largest[item]
+        if counted is not None:
+            below, equal = counted
+        elif buckets is not None and not flat:
             below, equal = _resampling.bucket_counts(
                 column,
                 observed[item],
-                smallest[item],
+                buckets.low[item],
                 buckets.scale[item],
                 buckets.counts[item],
                 buckets.scratch,
@@ -915,7 +940,7 @@ def _summarize(integer_grid, replicates, observed, arguments):
                 values[item] = _bucket_ranked_values(
                     replicates[item],
                     ranks[item],
-                    smallest[item],
+                    buckets.low[item],
                     buckets.scale[item],
                     buckets.counts[item],
                 )
@@ -932,7 +957,7 @@ def _summarize(integer_grid, replicates, observed, arguments):
 #: Buckets of the histogram of float replicates (see :func:`_float_buckets`).
 FLOAT_BUCKETS = 1024
 
-_FloatBuckets = namedtuple("_FloatBuckets", ["scale", "counts", "scratch", "slots"])
+_FloatBuckets = namedtuple("_FloatBuckets", ["low", "scale", "counts", "scratch", "slots"])
 
 
 def _float_buckets(smallest, largest, n_resamples):
@@ -944,6 +969,7 @@ def _float_buckets(smallest, largest, n_resamples):
     # a range too narrow for a finite scale is flat or nearly so: one bucket holds it all
     scale[~np.isfinite(scale)] = 0.0
     return _FloatBuckets(
+        smallest,
         scale,
         np.empty((smallest.shape[0], FLOAT_BUCKETS), dtype=np.int64),
         np.empty(4 * FLOAT_BUCKETS, dtype=np.int64),
@@ -951,7 +977,32 @@ def _float_buckets(smallest, largest, n_resamples):
     )
 
 
-def _bucket_ranked_values(column, ranks, smallest, scale, counts) -> list:
+#: The buckets of :func:`_data_buckets` span the observed sum plus or minus this many
+#: standard deviations of a resampled sum.
+DATA_BUCKETS_SPREAD = 8.0
+
+
+def _data_buckets(sample, observed):
+    """``(smallest, largest)`` of 1-element arrays: a range for the bucket histogram of a 1-D
+    float sample's resampled sums, fixed by the data before any replicate exists, or None
+    where the data give no finite one. It spans the observed sum plus or minus
+    :data:`DATA_BUCKETS_SPREAD` times ``sqrt(n)`` times the sample's population standard
+    deviation, the standard deviation of a resampled sum; a replicate outside falls in the
+    first or the last bucket. The buckets only say where to look for the ranked
+    replicates, so any range gives the same endpoints."""
+    values = sample.values[0]
+    observed = float(observed)
+    deviations = values - observed / values.shape[0]
+    spread = DATA_BUCKETS_SPREAD * math.sqrt(float(np.dot(deviations, deviations)))
+    smallest, largest = observed - spread, observed + spread
+    if not (0.0 < spread and math.isfinite(smallest) and math.isfinite(largest)):
+        return None
+    if not math.isfinite(FLOAT_BUCKETS / (largest - smallest)):
+        return None
+    return np.array([smallest]), np.array([largest])
+
+
+def _bucket_ranked_values(column, ranks, low, scale, counts) -> list:
     """The replicates of the two 1-based ``ranks`` in ``column``, exactly, from its bucket
     histogram ``counts``: the bucket that reaches each rank is collected in one more pass
     (:func:`kernels._resampling.bucket_members`) and partitioned."""
@@ -959,7 +1010,7 @@ def _bucket_ranked_values(column, ranks, smallest, scale, counts) -> list:
     targets = np.searchsorted(cumulative, ranks)
     members = [np.empty(int(counts[target])) for target in targets]
     _resampling.bucket_members(
-        column, smallest, scale, float(counts.shape[0] - 1), targets, *members
+        column, low, scale, float(counts.shape[0] - 1), targets, *members
     )
     values = []
     for rank, target, found in zip(ranks, targets, members, strict=True):

@@ -516,31 +516,38 @@ def test_the_compiled_bucket_passes_give_the_counts_and_order_statistics(column)
     """bucket_counts counts below and equal to the observed value as numpy does and
     histograms every replicate once; the ranked replicates read off the buckets are those
     of a full sort, for ranks at the ends, in the tails, in the middle, and two ranks in one
-    bucket."""
+    bucket; with buckets over the column's own range, and over an inner range that leaves
+    replicates below the first bucket and past the last (as a range fixed by the data can)."""
     ordered = np.sort(column)
     total = column.size
     observed = float(np.median(column))
-    buckets = _float_buckets(column.min(keepdims=True), column.max(keepdims=True), total)
-    below, equal = _resampling.bucket_counts(
-        column,
-        observed,
-        column.min(),
-        buckets.scale[0],
-        buckets.counts[0],
-        buckets.scratch,
-        buckets.slots,
-    )
-    assert (below, equal) == (
-        np.count_nonzero(column < observed),
-        np.count_nonzero(column == observed),
-    )
-    assert buckets.counts[0].sum() == total
-    rank_pairs = [(1, total), (max(1, total // 40), -(-total * 39 // 40)), ((total + 1) // 2,) * 2]
-    for ranks in rank_pairs:
-        values = _bucket_ranked_values(
-            column, np.array(ranks), column.min(), buckets.scale[0], buckets.counts[0]
+    inner = (np.quantile(column, 0.1, keepdims=True), np.quantile(column, 0.9, keepdims=True))
+    for smallest, largest in ((column.min(keepdims=True), column.max(keepdims=True)), inner):
+        buckets = _float_buckets(smallest, largest, total)
+        below, equal = _resampling.bucket_counts(
+            column,
+            observed,
+            buckets.low[0],
+            buckets.scale[0],
+            buckets.counts[0],
+            buckets.scratch,
+            buckets.slots,
         )
-        assert values == [ordered[rank - 1] for rank in ranks]
+        assert (below, equal) == (
+            np.count_nonzero(column < observed),
+            np.count_nonzero(column == observed),
+        )
+        assert buckets.counts[0].sum() == total
+        rank_pairs = [
+            (1, total),
+            (max(1, total // 40), -(-total * 39 // 40)),
+            ((total + 1) // 2,) * 2,
+        ]
+        for ranks in rank_pairs:
+            values = _bucket_ranked_values(
+                column, np.array(ranks), buckets.low[0], buckets.scale[0], buckets.counts[0]
+            )
+            assert values == [ordered[rank - 1] for rank in ranks]
 
 
 @pytest.mark.parametrize("method", ["bca", "percentile", "basic"])
