@@ -1009,9 +1009,7 @@ def _bucket_ranked_values(column, ranks, low, scale, counts) -> list:
     cumulative = np.cumsum(counts)
     targets = np.searchsorted(cumulative, ranks)
     members = [np.empty(int(counts[target])) for target in targets]
-    _resampling.bucket_members(
-        column, low, scale, float(counts.shape[0] - 1), targets, *members
-    )
+    _resampling.bucket_members(column, low, scale, float(counts.shape[0] - 1), targets, *members)
     values = []
     for rank, target, found in zip(ranks, targets, members, strict=True):
         offset = int(rank) - 1 - (int(cumulative[target - 1]) if target > 0 else 0)
