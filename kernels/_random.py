@@ -250,9 +250,8 @@ def narrow_lane_indices(key, first_replicate, word_offset, n, lanes, scratch):
     ``index[w * 4 lanes + 4 r + s]`` is slot ``4 w + s`` of replicate r. The quarters past
     slot n - 1 get index n (a padding value). The biased quarters of a replicate are redrawn
     in their places (:func:`redraw_rejected_quarters`), so the consumers read every
-    replicate the same way. The
-    index arithmetic is all unsigned, so that the loops carry no negative-index checks and
-    vectorise.
+    replicate the same way. The index arithmetic is all unsigned, so that the loops carry
+    no negative-index checks and vectorise.
     """
     n_words = (n + 3) >> 2
     full = np.uint64(n >> 2)

@@ -232,7 +232,8 @@ def bootstrap_ci(
 class _Prepared:
     """What a call needs from its data alone, whatever its method, level, B or seed: the
     checked samples, their resampling family, the observed statistic on the replicate grid
-    and its decoder, the constant items, and (computed when a BCa call first needs it) the
+    and its decoder, the constant items, for the mean of a 1-D float sample the buckets of
+    its summary (:func:`_data_buckets`), and (computed when a BCa call first needs it) the
     jackknife acceleration."""
 
     def __init__(self, data, statistic: str):
