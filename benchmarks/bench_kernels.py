@@ -123,16 +123,33 @@ x = np.append(np.sort(np.random.default_rng(0).lognormal(size=39)), -0.0)  # pad
 out = np.empty({WORKER_REPLICATES})
 key = stream_key(1)
 scratch = lane_scratch(39, _resampling.GATHER_LANES)
-_resampling.gather_sums_narrow(key, x, 0, 0, 1024, out, scratch)
+_resampling.gather_sums_narrow(key, x, 0, np.zeros(1, dtype=np.int64), 1024, out, scratch)
 print("ready", flush=True)
 for line in sys.stdin:
     start_at = float(line)
     while time.time() < start_at:
         pass
     begin = time.perf_counter()
-    _resampling.gather_sums_narrow(key, x, 0, 0, out.shape[0], out, scratch)
+    claim = np.zeros(1, dtype=np.int64)
+    _resampling.gather_sums_narrow(key, x, 0, claim, out.shape[0], out, scratch)
     print(time.perf_counter() - begin, flush=True)
 """
+
+
+def float_sums(key, padded, out, threads):
+    """A call that fills ``out`` with resampled sums of ``padded`` (a sorted sample and its
+    identity element) on ``threads`` threads, as ``bootstrap_ci`` runs them."""
+
+    def run():
+        claim = np.zeros(1, dtype=np.int64)
+
+        def kernel():
+            scratch = lane_scratch(N, _resampling.GATHER_LANES)
+            _resampling.gather_sums_narrow(key, padded, 0, claim, out.shape[0], out, scratch)
+
+        _threads.run_shared(kernel, threads)
+
+    return run
 
 
 def parallel_rounds(cores: int, threads: int, count: int = 21) -> list[dict]:
@@ -150,11 +167,7 @@ def parallel_rounds(cores: int, threads: int, count: int = 21) -> list[dict]:
     key = stream_key(SEED)
 
     def draws(workers):
-        def kernel(start, stop):
-            scratch = lane_scratch(N, _resampling.GATHER_LANES)
-            _resampling.gather_sums_narrow(key, x, 0, start, stop, out, scratch)
-
-        return lambda: _threads.run_ranges(kernel, out.shape[0], workers)
+        return float_sums(key, x, out, workers)
 
     children = [
         subprocess.Popen(
@@ -338,11 +351,7 @@ def _run() -> dict:
     key = stream_key(SEED)
 
     def draws(count):
-        def kernel(start, stop):
-            scratch = lane_scratch(N, _resampling.GATHER_LANES)
-            _resampling.gather_sums_narrow(key, x_sorted, 0, start, stop, out, scratch)
-
-        return lambda: _threads.run_ranges(kernel, big, count)
+        return float_sums(key, x_sorted, out, count)
 
     serial = timed(draws(1), runs=9)
     per_core = big * N / statistics.median(serial)

@@ -19,9 +19,10 @@ this module first: ``register_jitable`` lets numba compile each function where a
 calls it, from the same source, so Python and numba give the same bits.
 """
 
-from numba import config, njit
+from numba import config, njit, types
+from numba.core import cgutils
 from numba.core.registry import CPUDispatcher
-from numba.extending import register_jitable
+from numba.extending import intrinsic, register_jitable
 
 from . import _grid, _normal
 
@@ -65,3 +66,22 @@ for _function in (
     _grid.rank_of_quantile,
 ):
     register_jitable(_function)
+
+
+@intrinsic
+def fetch_add(typingctx, counter, amount):
+    """``counter[0] += amount`` as one atomic operation; returns the value before. The
+    threads that run one kernel call on a shared range take their chunks of it this way
+    (numba has no atomic operations of its own on the CPU)."""
+    if not (isinstance(counter, types.Array) and counter.dtype == types.int64):
+        return None
+    signature = types.int64(counter, types.int64)
+
+    def codegen(context, builder, signature, arguments):
+        array_type = signature.args[0]
+        array = context.make_array(array_type)(context, builder, arguments[0])
+        zero = context.get_constant(types.intp, 0)
+        pointer = cgutils.get_item_pointer(context, builder, array_type, array, [zero])
+        return builder.atomic_rmw("add", pointer, arguments[1], "monotonic")
+
+    return signature, codegen

@@ -42,7 +42,7 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
-from ._jit import kernel, nested
+from ._jit import fetch_add, kernel, nested
 from ._random import (
     draw_lane_indices,
     draw_lane_indices_narrow,
@@ -67,6 +67,8 @@ _ONE, _THREE, _FOUR = np.uint64(1), np.uint64(3), np.uint64(4)
 _U48 = np.uint64(48)
 #: Replicates per group in :func:`gather_sums_narrow` (measured fastest on x86-64).
 GATHER_LANES = 64
+#: Groups a thread takes at a time from a shared range (see :func:`gather_sums_narrow`).
+CLAIM_GROUPS = 16
 
 #: Scratch of the narrow category loop, allocated by the caller (see :func:`narrow_scratch`).
 NarrowScratch = namedtuple(
@@ -229,26 +231,39 @@ def _add_up_narrow(padded, words, n_words, lanes, count, out, first):
 
 
 @kernel
-def gather_sums_narrow(key, padded, word_offset, b_start, b_stop, out, scratch):
-    """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots.
+def gather_sums_narrow(key, padded, word_offset, claim, b_stop, out, scratch):
+    """``out[b]`` = sum of the n resampled values of replicate b, narrow (16-bit) slots,
+    for the replicates below ``b_stop`` that this call takes from ``claim``.
 
-    ``padded`` is the sorted sample followed by one identity element (-0.0 for floats, 0
-    for integers: ``a + (-0.0) == a`` exactly, also for ``a = -0.0``), which the unused
-    quarters of the last word point at. For ``lanes`` replicates at a time the indices are
-    drawn first (vectorised across replicates, see
-    :func:`~kernels._random.narrow_lane_indices`), then added up by
-    :func:`_add_up_narrow` in a fixed order, whatever the thread count. ``scratch``: a
-    :func:`~kernels._random.lane_scratch` for n, its length sets the replicates per group.
+    ``claim`` (int64, one element) is the first replicate nobody has taken yet: the call
+    takes :data:`CLAIM_GROUPS` groups of replicates at a time from it, atomically
+    (:func:`~kernels._jit.fetch_add`), until it reaches ``b_stop``. One call alone computes
+    ``claim[0] <= b < b_stop``; calls on several threads sharing one ``claim`` divide that
+    range between them as they go, so a thread that starts late or is stopped for a while
+    holds up only its last chunk. ``padded`` is the sorted sample followed by one identity
+    element (-0.0 for floats, 0 for integers: ``a + (-0.0) == a`` exactly, also for
+    ``a = -0.0``), which the unused quarters of the last word point at. For ``lanes``
+    replicates at a time the indices are drawn first (vectorised across replicates, see
+    :func:`~kernels._random.narrow_lane_indices`), then added up by :func:`_add_up_narrow`
+    in a fixed order, whatever the thread that computes them. ``scratch``: a
+    :func:`~kernels._random.lane_scratch` for n (one per thread), its length sets the
+    replicates per group.
     """
     n = padded.shape[0] - 1
     n_words = (n + 3) >> 2
     lanes = scratch.start.shape[0]
-    for g in range(b_start, b_stop, lanes):
-        narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
-        count = b_stop - g
-        if count > lanes:
-            count = lanes
-        _add_up_narrow(padded, scratch.words, n_words, lanes, count, out, g)
+    chunk = lanes * CLAIM_GROUPS
+    while True:
+        first = fetch_add(claim, chunk)
+        if first >= b_stop:
+            return
+        stop = min(first + chunk, b_stop)
+        for g in range(first, stop, lanes):
+            narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
+            count = stop - g
+            if count > lanes:
+                count = lanes
+            _add_up_narrow(padded, scratch.words, n_words, lanes, count, out, g)
 
 
 @kernel

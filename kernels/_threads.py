@@ -3,9 +3,11 @@ serial or parallel.
 
 The kernels are compiled without ``parallel=True``: a kernel computes a range of
 replicates, releases the GIL (``nogil=True``), and :func:`run_ranges` runs contiguous ranges
-of the B replicates on a small pool of Python threads. Compiling a ``prange`` loop (numba's
-parfors) cost most of the first call's compilation, and a replicate's value does not depend
-on which range holds it, so the results are bit-identical for any number of threads.
+of the B replicates on a small pool of Python threads (or :func:`run_shared` runs one
+kernel call on every thread, the threads taking chunks of one range from a shared counter).
+Compiling a ``prange`` loop (numba's parfors) cost most of the first call's compilation,
+and a replicate's value does not depend on which range or thread computes it, so the
+results are bit-identical for any number of threads.
 
 The number of threads is numba's configured count (``NUMBA_NUM_THREADS``, by default the
 number of CPUs) unless :func:`set_num_threads` lowers it. A call runs in parallel when its
@@ -137,6 +139,23 @@ def _executor(workers: int) -> ThreadPoolExecutor:
             _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kernels")
             _pool_size = workers
         return _pool
+
+
+def run_shared(function, threads: int) -> None:
+    """Call ``function()`` on ``threads`` threads at once, the calling thread included, and
+    wait for all of them: for a kernel whose threads share one range of replicates and take
+    their parts of it from an atomic counter as they go (see
+    :func:`kernels._resampling.gather_sums_narrow`). A pool thread can start a millisecond
+    late on a shared virtual machine, or be stopped for as long in the middle of its work;
+    then the other threads compute the rest, and only the chunk it holds waits for it."""
+    if threads <= 1:
+        function()
+        return
+    pool = _executor(threads - 1)
+    futures = [pool.submit(function) for _ in range(threads - 1)]
+    function()
+    for future in futures:
+        future.result()
 
 
 def run_ranges(function, total: int, threads: int, align: int = ALIGN) -> None:

@@ -642,19 +642,26 @@ def _sums(sample, family, key, word_offset, out, threads):
         _resampling.gather_sums_narrow, out.shape[0] * n
     )
 
-    def gather(start, stop):
-        if not use_kernel:
-            _numpy_kernels.gather_sums_narrow(key, padded, word_offset, start, stop, out)
-        elif narrow:
+    if use_kernel and narrow:
+        claim = np.zeros(1, dtype=np.int64)  # the threads share the range, see the kernel
+
+        def shared():
             _resampling.gather_sums_narrow(
                 key,
                 padded,
                 word_offset,
-                start,
-                stop,
+                claim,
+                out.shape[0],
                 out,
                 lane_scratch(n, _resampling.GATHER_LANES),
             )
+
+        _threads.run_shared(shared, threads)
+        return None
+
+    def gather(start, stop):
+        if narrow:
+            _numpy_kernels.gather_sums_narrow(key, padded, word_offset, start, stop, out)
         else:
             _resampling.gather_sums(key, x, word_offset, start, stop, out, LANES)
 

@@ -56,7 +56,8 @@ def test_gather_sums_match_the_compiled_kernel(n, seed):
             compiled = np.empty(replicates, dtype=x.dtype)
             twin = np.empty(replicates, dtype=x.dtype)
             scratch = _random.lane_scratch(n, _resampling.GATHER_LANES)
-            _resampling.gather_sums_narrow(key, padded, word, 0, replicates, compiled, scratch)
+            claim = np.zeros(1, dtype=np.int64)
+            _resampling.gather_sums_narrow(key, padded, word, claim, replicates, compiled, scratch)
             _numpy_kernels.gather_sums_narrow(key, padded, word, 0, replicates, twin)
             assert compiled.tobytes() == twin.tobytes()
 
