@@ -1,12 +1,15 @@
 """The numpy twins of the Monte Carlo kernels against the compiled kernels, bit for bit, and
 the rule that chooses between them."""
 
+import threading
+
 import numpy as np
 import pytest
 from numba import njit
 
 import kernels
 from kernels import _numpy_kernels, _random, _resampling
+from kernels._jit import fetch_add
 from kernels._streams import narrow_slots, replicate_words, stream_key
 from kernels.montecarlo import _binomial_tables, _packed_columns
 
@@ -60,6 +63,61 @@ def test_gather_sums_match_the_compiled_kernel(n, seed):
             _resampling.gather_sums_narrow(key, padded, word, claim, replicates, compiled, scratch)
             _numpy_kernels.gather_sums_narrow(key, padded, word, 0, replicates, twin)
             assert compiled.tobytes() == twin.tobytes()
+
+
+@njit(nogil=True)
+def _take_one_at_a_time(counter, stop, taken):
+    while True:
+        value = fetch_add(counter, 1)
+        if value >= stop:
+            return
+        taken[value] += 1
+
+
+def test_threads_sharing_a_counter_take_every_value_once():
+    """fetch_add is atomic: four threads taking values one at a time from one counter take
+    each value exactly once (a plain read and write would hand some out twice)."""
+    counter = np.zeros(1, dtype=np.int64)
+    taken = np.zeros(400_000, dtype=np.int64)
+    _take_one_at_a_time(counter, 0, taken)  # compile first (it takes the value 0)
+    counter[0] = 0
+    workers = [
+        threading.Thread(target=_take_one_at_a_time, args=(counter, taken.size, taken))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert taken.min() == 1 and taken.max() == 1
+
+
+def test_threads_sharing_a_range_compute_the_sums_of_one_thread():
+    """Float sums computed by four threads sharing one range (each taking chunks from the
+    counter) are those one thread computes, every replicate written."""
+    x = np.sort(np.random.default_rng(4).normal(size=39))
+    padded = np.append(x, -0.0)
+    key = stream_key(8)
+    total = 64 * 16 * 9 + 77  # a partial chunk and a partial group at the end
+    alone = np.full(total, np.nan)
+    _resampling.gather_sums_narrow(
+        key, padded, 0, np.zeros(1, dtype=np.int64), total, alone, _random.lane_scratch(39, 64)
+    )
+    shared = np.full(total, np.nan)
+    claim = np.zeros(1, dtype=np.int64)
+    workers = [
+        threading.Thread(
+            target=_resampling.gather_sums_narrow,
+            args=(key, padded, 0, claim, total, shared, _random.lane_scratch(39, 64)),
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert not np.isnan(alone).any()
+    assert shared.tobytes() == alone.tobytes()
 
 
 @pytest.mark.parametrize("n", [n for n in SIZES if narrow_slots(n)])
