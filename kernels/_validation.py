@@ -76,6 +76,8 @@ def check_proportion_counts(k: int, n: int, k_name: str = "k", n_name: str = "n"
 
 
 def check_n_resamples(n_resamples) -> int:
+    if type(n_resamples) is int and 1 <= n_resamples < 2**31:  # without the ABC check
+        return n_resamples
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral):
         raise TypeError(f"n_resamples must be a whole number, got {n_resamples!r}")
     n_resamples = int(n_resamples)
@@ -90,6 +92,8 @@ def check_seed(seed) -> int:
     """An explicit seed in [0, 2**64), or None for a fresh one from the operating system."""
     if seed is None:
         return int(np.random.SeedSequence().entropy) % 2**64
+    if type(seed) is int and 0 <= seed < 2**64:  # the common case, without the ABC check
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be a whole number in [0, 2**64) or None, got {seed!r}")
     seed = int(seed)
