@@ -70,6 +70,15 @@ GATHER_LANES = 64
 #: Groups a thread takes at a time from a shared range (see :func:`gather_sums_narrow`).
 CLAIM_GROUPS = 16
 
+
+@njit(cache=True, inline="always")
+def _take_chunk(claim, size, b_stop):
+    """The next ``size`` replicates ``[first, stop)`` of a range shared through the counter
+    ``claim``, taken atomically; ``first >= b_stop`` when none is left."""
+    first = fetch_add(claim, size)
+    return first, min(first + size, b_stop)
+
+
 #: Scratch of the narrow category loop, allocated by the caller (see :func:`narrow_scratch`).
 NarrowScratch = namedtuple(
     "NarrowScratch", ["words", "quarters", "start", "acc", "rejected", "index", "row", "part"]
@@ -254,10 +263,9 @@ def gather_sums_narrow(key, padded, word_offset, claim, b_stop, out, scratch):
     lanes = scratch.start.shape[0]
     chunk = lanes * CLAIM_GROUPS
     while True:
-        first = fetch_add(claim, chunk)
+        first, stop = _take_chunk(claim, chunk, b_stop)
         if first >= b_stop:
             return
-        stop = min(first + chunk, b_stop)
         for g in range(first, stop, lanes):
             narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
             count = stop - g
@@ -524,14 +532,13 @@ def joint_sums_packed(
 
 
 @kernel
-def joint_sums_packed_narrow(
-    key, packed, offsets, bits, word_offset, b_start, b_stop, out, scratch
-):
-    """:func:`joint_sums_packed` with narrow slots: the indices of a group of replicates
-    (as many as ``scratch``, a :func:`~kernels._random.lane_scratch`, holds) are drawn
-    vectorised (see :func:`~kernels._random.narrow_lane_indices`), then each
-    replicate adds its respondents' packed words in registers (whole numbers: the order
-    does not matter)."""
+def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, claim, b_stop, out, scratch):
+    """:func:`joint_sums_packed` with narrow slots, for the replicates below ``b_stop`` that
+    this call takes from the shared counter ``claim`` (as :func:`gather_sums_narrow` does):
+    the indices of a group of replicates (as many as ``scratch``, a
+    :func:`~kernels._random.lane_scratch`, holds) are drawn vectorised (see
+    :func:`~kernels._random.narrow_lane_indices`), then each replicate adds its
+    respondents' packed words in registers (whole numbers: the order does not matter)."""
     n_packed, n = packed.shape
     items = out.shape[0]
     lanes = scratch.start.shape[0]
@@ -544,29 +551,34 @@ def joint_sums_packed_narrow(
     )
     index = scratch.index
     totals = np.empty(lanes, dtype=np.uint64)
-    for g in range(b_start, b_stop, lanes):
-        narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
-        count = b_stop - g
-        if count > lanes:
-            count = lanes
-        for p in range(n_packed):
-            column = packed[p]
-            for r in range(lanes):
-                totals[r] = 0
-            for j in range(n):
-                base = np.uint64((j >> 2) * width + (j & 3))
-                for r in range(np.uint64(lanes)):
-                    totals[r] += column[index[base + _FOUR * r]]
-            first_item = p * per_word
-            last_item = first_item + per_word
-            if last_item > items:
-                last_item = items
-            for item in range(first_item, last_item):
-                shift = np.uint64((item - first_item) * bits)
-                offset = offsets[item]
-                target = out[item]
-                for r in range(count):
-                    target[g + r] = offset + np.int64((totals[r] >> shift) & mask)
+    chunk = lanes * CLAIM_GROUPS
+    while True:
+        first, stop = _take_chunk(claim, chunk, b_stop)
+        if first >= b_stop:
+            return
+        for g in range(first, stop, lanes):
+            narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
+            count = stop - g
+            if count > lanes:
+                count = lanes
+            for p in range(n_packed):
+                column = packed[p]
+                for r in range(lanes):
+                    totals[r] = 0
+                for j in range(n):
+                    base = np.uint64((j >> 2) * width + (j & 3))
+                    for r in range(np.uint64(lanes)):
+                        totals[r] += column[index[base + _FOUR * r]]
+                first_item = p * per_word
+                last_item = first_item + per_word
+                if last_item > items:
+                    last_item = items
+                for item in range(first_item, last_item):
+                    shift = np.uint64((item - first_item) * bits)
+                    offset = offsets[item]
+                    target = out[item]
+                    for r in range(count):
+                        target[g + r] = offset + np.int64((totals[r] >> shift) & mask)
 
 
 @njit(cache=True, inline="always")

@@ -679,22 +679,29 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
             _resampling.joint_sums_packed_narrow, out.shape[1] * packed.size
         )
 
-        def packed_sums(start, stop):
-            if not use_kernel:
-                _numpy_kernels.joint_sums_packed_narrow(
-                    key, packed, offsets, bits, word_offset, start, stop, out
-                )
-            elif narrow:
+        if use_kernel and narrow:
+            claim = np.zeros(1, dtype=np.int64)  # the threads share the range, see the kernel
+
+            def shared():
                 _resampling.joint_sums_packed_narrow(
                     key,
                     packed,
                     offsets,
                     bits,
                     word_offset,
-                    start,
-                    stop,
+                    claim,
+                    out.shape[1],
                     out,
                     lane_scratch(sample.n, _resampling.GATHER_LANES),
+                )
+
+            _threads.run_shared(shared, threads)
+            return
+
+        def packed_sums(start, stop):
+            if narrow:
+                _numpy_kernels.joint_sums_packed_narrow(
+                    key, packed, offsets, bits, word_offset, start, stop, out
                 )
             else:
                 _resampling.joint_sums_packed(

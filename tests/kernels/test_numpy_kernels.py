@@ -135,7 +135,17 @@ def test_joint_packed_sums_match_the_compiled_kernel(n):
             twin = np.zeros((values.shape[0], replicates), dtype=np.int32)
             arguments = (key, packed, offsets, bits, word, 0, replicates)
             scratch = _random.lane_scratch(n, _resampling.GATHER_LANES)
-            _resampling.joint_sums_packed_narrow(*arguments, compiled, scratch)
+            _resampling.joint_sums_packed_narrow(
+                key,
+                packed,
+                offsets,
+                bits,
+                word,
+                np.zeros(1, dtype=np.int64),
+                replicates,
+                compiled,
+                scratch,
+            )
             _numpy_kernels.joint_sums_packed_narrow(*arguments, twin)
             assert compiled.tobytes() == twin.tobytes()
 
