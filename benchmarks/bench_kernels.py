@@ -140,16 +140,11 @@ def float_sums(key, padded, out, threads):
     """A call that fills ``out`` with resampled sums of ``padded`` (a sorted sample and its
     identity element) on ``threads`` threads, as ``bootstrap_ci`` runs them."""
 
-    def run():
-        claim = np.zeros(1, dtype=np.int64)
+    def kernel(claim):
+        scratch = lane_scratch(N, _resampling.GATHER_LANES)
+        _resampling.gather_sums_narrow(key, padded, 0, claim, out.shape[0], out, scratch)
 
-        def kernel():
-            scratch = lane_scratch(N, _resampling.GATHER_LANES)
-            _resampling.gather_sums_narrow(key, padded, 0, claim, out.shape[0], out, scratch)
-
-        _threads.run_shared(kernel, threads)
-
-    return run
+    return lambda: _threads.run_shared(kernel, threads)
 
 
 def parallel_rounds(cores: int, threads: int, count: int = 21) -> list[dict]:

@@ -268,9 +268,7 @@ def gather_sums_narrow(key, padded, word_offset, claim, b_stop, out, scratch):
             return
         for g in range(first, stop, lanes):
             narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
-            count = stop - g
-            if count > lanes:
-                count = lanes
+            count = min(stop - g, lanes)
             _add_up_narrow(padded, scratch.words, n_words, lanes, count, out, g)
 
 
@@ -558,9 +556,7 @@ def joint_sums_packed_narrow(key, packed, offsets, bits, word_offset, claim, b_s
             return
         for g in range(first, stop, lanes):
             narrow_lane_indices(key, g, word_offset, n, lanes, scratch)
-            count = stop - g
-            if count > lanes:
-                count = lanes
+            count = min(stop - g, lanes)
             for p in range(n_packed):
                 column = packed[p]
                 for r in range(lanes):

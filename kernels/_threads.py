@@ -22,6 +22,8 @@ import os
 import threading
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -142,18 +144,20 @@ def _executor(workers: int) -> ThreadPoolExecutor:
 
 
 def run_shared(function, threads: int) -> None:
-    """Call ``function()`` on ``threads`` threads at once, the calling thread included, and
-    wait for all of them: for a kernel whose threads share one range of replicates and take
-    their parts of it from an atomic counter as they go (see
+    """Call ``function(claim)`` on ``threads`` threads at once, the calling thread included,
+    and wait for all of them; ``claim`` is one counter (int64, one element, starting at 0)
+    shared by every thread: for a kernel whose threads share one range of replicates and
+    take their parts of it from that counter, atomically, as they go (see
     :func:`kernels._resampling.gather_sums_narrow`). A pool thread can start a millisecond
     late on a shared virtual machine, or be stopped for as long in the middle of its work;
     then the other threads compute the rest, and only the chunk it holds waits for it."""
+    claim = np.zeros(1, dtype=np.int64)
     if threads <= 1:
-        function()
+        function(claim)
         return
     pool = _executor(threads - 1)
-    futures = [pool.submit(function) for _ in range(threads - 1)]
-    function()
+    futures = [pool.submit(function, claim) for _ in range(threads - 1)]
+    function(claim)
     for future in futures:
         future.result()
 

@@ -643,9 +643,8 @@ def _sums(sample, family, key, word_offset, out, threads):
     )
 
     if use_kernel and narrow:
-        claim = np.zeros(1, dtype=np.int64)  # the threads share the range, see the kernel
 
-        def shared():
+        def shared(claim):
             _resampling.gather_sums_narrow(
                 key,
                 padded,
@@ -680,9 +679,8 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
         )
 
         if use_kernel and narrow:
-            claim = np.zeros(1, dtype=np.int64)  # the threads share the range, see the kernel
 
-            def shared():
+            def shared(claim):
                 _resampling.joint_sums_packed_narrow(
                     key,
                     packed,
