@@ -514,16 +514,18 @@ def ranked_sums(key, padded, word_offset, sums, shift, spans, offsets, width, sc
 RankScratch = namedtuple("RankScratch", ["members", "levels", "exact", "row"])
 
 
-def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_of):
-    """The float sums' ``(z0, low, high)`` for B = ``n_resamples`` replicates of the sample
-    ``quantized`` (stream ``key``, from word ``word_offset``), on ``threads`` threads, or
-    None where the whole-number sums cannot tell (every sum so close to the others that
-    they might all be equal); the caller then adds up every replicate.
+#: The whole-number sums of one call, counted (see :func:`whole_number_sums`): ``sums``
+#: (int32, B), ``histogram`` (int64) of ``sums >> shift``, ``below`` and ``equal``: the
+#: float sums' counts below and at the observed sum, and ``width``: twice the margin,
+#: rounded up, plus one.
+Counted = namedtuple("Counted", ["sums", "histogram", "shift", "below", "equal", "width"])
 
-    ``observed``: the observed sum, as the float sums are compared with it;
-    ``ranks_of(below, equal)``: z0 and the two 1-based ranks of the endpoints, from the
-    float sums' counts below and equal to ``observed`` (see the module's steps 2 and 3).
-    """
+
+def whole_number_sums(quantized, key, word_offset, n_resamples, threads, observed) -> Counted:
+    """The whole-number sums of B = ``n_resamples`` replicates of the sample ``quantized``
+    (stream ``key``, from word ``word_offset``) on ``threads`` threads sharing one range,
+    counted at the observed sum ``observed`` (as the float sums are compared with it) as
+    they are made (steps 1 and 2 of the module)."""
     n = quantized.n
     width = math.ceil(2.0 * quantized.margin) + 1
     reach = math.ceil(quantized.margin) + 1
@@ -560,12 +562,27 @@ def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_
         histogram += tally.histogram
         more = tally.counts.tolist()
         below, equal = below + more[0], equal + more[1]
-    cumulative = np.cumsum(histogram)
+    return Counted(sums, histogram, shift, below, equal, width)
+
+
+def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_of):
+    """The float sums' ``(z0, low, high)`` for B = ``n_resamples`` replicates of the sample
+    ``quantized`` (stream ``key``, from word ``word_offset``), on ``threads`` threads, or
+    None where the whole-number sums cannot tell (every sum so close to the others that
+    they might all be equal); the caller then adds up every replicate.
+
+    ``observed``: the observed sum, as the float sums are compared with it;
+    ``ranks_of(below, equal)``: z0 and the two 1-based ranks of the endpoints, from the
+    float sums' counts below and equal to ``observed`` (see the module's steps 2 and 3).
+    """
+    counted = whole_number_sums(quantized, key, word_offset, n_resamples, threads, observed)
+    sums, shift, width = counted.sums, counted.shift, counted.width
+    cumulative = np.cumsum(counted.histogram)
     lowest, highest = np.searchsorted(cumulative, [1, n_resamples]).tolist()
     if highest - lowest < 2:
         return None  # every sum within two buckets: maybe all equal
-    z0, ranks = ranks_of(below, equal)
-    last = cells - 1
+    z0, ranks = ranks_of(counted.below, counted.equal)
+    last = cumulative.shape[0] - 1
     spans, offsets, held = [], [], []
     for rank, target in zip(ranks, np.searchsorted(cumulative, ranks).tolist(), strict=True):
         first, stop = max(target - 1, 0), min(target + 1, last)
@@ -577,7 +594,7 @@ def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_
         np.empty((2, max(held)), dtype=np.int64),
         np.empty(3 << shift, dtype=np.int64),
         np.empty(max(held)),
-        np.empty(n, dtype=np.int64),
+        np.empty(quantized.n, dtype=np.int64),
     )
     values = np.empty(2)
     spans_array = np.array(spans, dtype=np.int64)

@@ -1,8 +1,6 @@
 """Ranking resampled float sums by whole-number sums (kernels._quantized): every count and
 ranked replicate it finds must be the one the float sums themselves give."""
 
-import math
-
 import numpy as np
 import pytest
 from scalar_streams import redraw_narrow
@@ -86,8 +84,10 @@ def test_the_margin_bounds_the_distance_to_the_float_sums(x):
     assert quantized.margin <= x.shape[0] / 2 + 1.01  # the bound is not loose
 
 
-def test_the_tally_counts_the_float_sums_at_the_observed_sum():
-    """below and equal as counted on the float sums; the histogram as numpy counts it."""
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_counts_are_those_of_the_float_sums_at_the_observed_sum(threads):
+    """below and equal as counted on the float sums, the histogram as numpy counts the
+    whole-number sums, on one thread and on two sharing the range."""
     # multiples of 1/8: the float sums are exact, so many equal the observed sum
     x = np.round(np.random.default_rng(2).normal(size=39) * 8) / 8 + 1 / 16
     sorted_x = np.sort(x)
@@ -95,17 +95,18 @@ def test_the_tally_counts_the_float_sums_at_the_observed_sum():
     key = stream_key(9)
     exact = float_sums(x, key, 20_000)
     observed = float(sorted_x.sum())
-    place = quantized.position(observed)
-    reach = math.ceil(quantized.margin) + 1
-    low, high = math.floor(place) - reach, math.ceil(place) + reach
-    sums, tally = whole_number_sums(quantized, key, 20_000, 8, low, high, observed)
-    assert tally.counts.tolist() == [
+    counted = _quantized.whole_number_sums(quantized, key, 0, 20_000, threads, observed)
+    assert (counted.below, counted.equal) == (
         int(np.count_nonzero(exact < observed)),
         int(np.count_nonzero(exact == observed)),
-    ]
-    assert tally.counts[1] > 100
-    cells = tally.histogram.shape[0]
-    np.testing.assert_array_equal(tally.histogram, np.bincount(sums >> 8, minlength=cells))
+    )
+    assert counted.equal > 100
+    expected, _ = whole_number_sums(quantized, key, 20_000)
+    np.testing.assert_array_equal(counted.sums, expected)
+    cells = counted.histogram.shape[0]
+    np.testing.assert_array_equal(
+        counted.histogram, np.bincount(counted.sums >> counted.shift, minlength=cells)
+    )
 
 
 def intervals(x, exact_only, **arguments):
