@@ -72,11 +72,14 @@ _UNIT_ROUNDOFF = 2.0**-53
 @functools.lru_cache(maxsize=1)
 def available() -> bool:
     """Whether numba compiles for a CPU with AVX-512BW (the host's, unless
-    ``NUMBA_CPU_NAME`` names another)."""
+    ``NUMBA_CPU_NAME`` names another or ``NUMBA_CPU_FEATURES`` leaves it out)."""
     from numba import config
 
     if config.DISABLE_JIT or config.CPU_NAME not in (None, "", "host"):
         return False
+    if config.CPU_FEATURES:
+        named = set(config.CPU_FEATURES.split(","))
+        return {"+avx512f", "+avx512bw"} <= named
     import llvmlite.binding as llvm
 
     try:
@@ -197,8 +200,8 @@ def _quarter_sums(typingctx, table, quarters, first, stride, count, n, threshold
     are past the sample's last slot.
 
     One ``vpmullw``, ``vpmulhuw`` and ``vpermi2w`` (``table``: 64 uint16, two registers)
-    per 32 quarters, so the indices are never stored: the biased quarters' replicates
-    are summed again by the caller, from indices drawn slot by slot."""
+    per 32 quarters, so the indices are never stored; the caller corrects the sums of the
+    replicates with a biased quarter (:func:`_redrawn_sum`)."""
     arrays = (table, quarters, keep, out, flags)
     dtypes = (types.uint16, types.uint16, types.uint16, types.int32, types.uint16)
     if not all(
@@ -359,10 +362,9 @@ def quantized_sums_narrow(key, table, padded, word_offset, claim, b_stop, out, s
     :data:`LANES` replicates.
 
     The random words are those of :func:`~kernels._random.narrow_lane_indices`; their
-    quarters are mapped to indices and looked up in one pass (:func:`_quarter_sums`), and a
-    replicate with a biased quarter is summed again from its indices drawn slot by slot
-    (:func:`~kernels._random.redraw_replicate_narrow`, which redraws those quarters as
-    the vectorised pass does)."""
+    quarters are mapped to indices and looked up in one pass (:func:`_quarter_sums`), and in
+    a replicate with a biased quarter the lookups of those quarters are replaced by those of
+    the quarters that redraw them (:func:`_redrawn_sum`)."""
     n = padded.shape[0] - 1
     n_words = np.uint64((n + 3) >> 2)
     lanes = scratch.start.shape[0]
