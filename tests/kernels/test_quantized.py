@@ -173,3 +173,20 @@ def test_samples_that_cannot_be_ranked_by_whole_numbers():
     assert _quantized.quantize(np.full(39, 2.5)) is None
     assert _quantized.quantize(np.sort(1e12 + rng.normal(size=39) * 1e-3)) is None
     assert _quantized.quantize(np.sort(rng.normal(size=63))) is not None
+
+
+def test_without_avx512bw_every_replicate_is_added_up_in_floating_point(monkeypatch):
+    """Where the lookups cannot compile, no sample gets a Quantized image and the intervals
+    are the float sums' (the path every machine without AVX-512BW takes)."""
+    monkeypatch.setenv("KERNELS_COMPILE", "always")
+    x = np.random.default_rng(12).lognormal(size=39)
+    ranked = bootstrap_ci(x, n_resamples=4000, seed=2)
+    monkeypatch.setattr(montecarlo, "_PLANS", {})
+    monkeypatch.setattr(_quantized, "available", lambda: False)
+    assert montecarlo._plan(x, "mean").quantized is None
+    summed = bootstrap_ci(x, n_resamples=4000, seed=2)
+    assert (summed.low, summed.high, summed.bias_correction) == (
+        ranked.low,
+        ranked.high,
+        ranked.bias_correction,
+    )
