@@ -140,11 +140,12 @@ def float_sums(key, padded, out, threads):
     """A call that fills ``out`` with resampled sums of ``padded`` (a sorted sample and its
     identity element) on ``threads`` threads, as ``bootstrap_ci`` runs them."""
 
-    def kernel(claim):
-        scratch = lane_scratch(N, _resampling.GATHER_LANES)
+    def kernel(claim, scratch):
         _resampling.gather_sums_narrow(key, padded, 0, claim, out.shape[0], out, scratch)
 
-    return lambda: _threads.run_shared(kernel, threads)
+    return lambda: _threads.run_shared(
+        kernel, [lane_scratch(N, _resampling.GATHER_LANES) for _ in range(threads)]
+    )
 
 
 def parallel_rounds(cores: int, threads: int, count: int = 21) -> list[dict]:

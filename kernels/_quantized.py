@@ -40,6 +40,7 @@ import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
+from numba.cpython.unsafe.numbers import trailing_zeros
 from numba.extending import intrinsic
 
 from . import _threads
@@ -157,27 +158,41 @@ def quantize(values: np.ndarray) -> Quantized | None:
 #: (``shift``: int64[1]); ``bounds`` (int64[2]): the window ``[low, high]`` around the
 #: observed sum ``observed`` (float64[1]), whose replicates are added up in float64
 #: (``row``: scratch of n int64); ``counts`` (int64[2]): how many float sums lie below
-#: ``observed`` and how many equal it.
+#: ``observed`` and how many equal it; ``scratch``: the
+#: :func:`~kernels._random.lane_scratch` of its groups of replicates.
 Tally = namedtuple(
     "Tally",
-    ["sums", "flags", "keep", "histogram", "shift", "bounds", "observed", "row", "counts"],
+    [
+        "sums",
+        "flags",
+        "keep",
+        "histogram",
+        "shift",
+        "bounds",
+        "observed",
+        "row",
+        "counts",
+        "scratch",
+    ],
 )
 
 
-def new_tally(n: int, cells: int, shift: int, low: int, high: int, observed: float) -> Tally:
-    """A :class:`Tally` for one thread (a sample of n values, ``cells`` buckets)."""
+def new_tally(n: int, histogram, shift: int, low: int, high: int, observed: float) -> Tally:
+    """A :class:`Tally` for one thread (a sample of n values) that counts into
+    ``histogram`` (int32, zeros)."""
     used = n - 4 * ((n - 1) // 4)  # slots in the last word
     keep = np.where(np.arange(32) % 4 < used, 0xFFFF, 0).astype(np.uint16)
     return Tally(
         np.empty(LANES, dtype=np.int32),
         np.empty(LANES, dtype=np.uint16),
         keep,
-        np.zeros(cells, dtype=np.int32),
+        histogram,
         np.array([shift], dtype=np.int64),
         np.array([low, high], dtype=np.int64),
         np.array([observed]),
         np.empty(n, dtype=np.int64),
         np.zeros(2, dtype=np.int64),
+        lane_scratch(n, LANES),
     )
 
 
@@ -420,8 +435,45 @@ def quantized_sums_narrow(key, table, padded, word_offset, claim, b_stop, out, s
     tally.counts[1] = equal
 
 
-#: Replicates :func:`ranked_sums` tests together before it looks at any one of them.
+#: Replicates :func:`ranked_sums` tests together (one 512-bit register of int32).
 _BLOCK = 16
+
+
+@intrinsic
+def _in_spans(typingctx, sums, start, low0, reach0, low1, reach1):
+    """Which of the 16 whole-number sums ``sums[start:start + 16]`` lie in each of two
+    ranges: bit j of the result is set where ``sums[start + j] - low0 <= reach0`` and bit
+    16 + j where ``sums[start + j] - low1 <= reach1`` (unsigned arithmetic), as one vector
+    comparison each."""
+    if not (isinstance(sums, types.Array) and sums.dtype == types.int32):
+        return None
+    signature = types.uint32(
+        sums, types.uint64, types.uint32, types.uint32, types.uint32, types.uint32
+    )
+
+    def codegen(context, builder, signature, arguments):
+        array = context.make_array(signature.args[0])(context, builder, arguments[0])
+        lane = ir.IntType(32)
+        vector = ir.VectorType(lane, _BLOCK)
+        pointer = builder.bitcast(builder.gep(array.data, [arguments[1]]), vector.as_pointer())
+        values = builder.load(pointer, align=4)
+        undefined = ir.Constant(vector, ir.Undefined)
+        zeros = ir.Constant(ir.VectorType(lane, _BLOCK), [0] * _BLOCK)
+
+        def splat(value):
+            return builder.shuffle_vector(
+                builder.insert_element(undefined, value, ir.Constant(lane, 0)), undefined, zeros
+            )
+
+        def hits(low, reach):
+            inside = builder.icmp_unsigned("<=", builder.sub(values, splat(low)), splat(reach))
+            return builder.zext(builder.bitcast(inside, ir.IntType(_BLOCK)), lane)
+
+        first = hits(arguments[2], arguments[3])
+        second = hits(arguments[4], arguments[5])
+        return builder.or_(first, builder.shl(second, ir.Constant(lane, _BLOCK)))
+
+    return signature, codegen
 
 
 @kernel
@@ -434,9 +486,8 @@ def ranked_sums(key, padded, word_offset, sums, shift, spans, offsets, width, sc
     ``out``) where that rank is not among them, which the margin rules out.
 
     ``scratch``: a :class:`RankScratch`. The buckets hold a small share of the replicates,
-    so a block of them is tested at once (vectorised: one unsigned comparison per span) and
-    looked at one by one only when it holds a member; the indices are unsigned, so that
-    the loads carry no negative-index checks."""
+    so 16 of them are tested at once (:func:`_in_spans`) and only the members are looked
+    at, one set bit at a time."""
     members = scratch.members
     levels = scratch.levels
     exact = scratch.exact
@@ -449,26 +500,28 @@ def ranked_sums(key, padded, word_offset, sums, shift, spans, offsets, width, sc
     found1 = 0
     total = np.uint64(sums.shape[0])
     block = np.uint64(_BLOCK)
+    whole = total - total % block
     start = np.uint64(0)
-    while start < total:
-        hit = np.uint32(0)
-        if start + block <= total:
-            # a whole block: a fixed trip count, which the compiler turns into one vector test
-            for b in range(block):
-                value = np.uint32(sums[start + b])
-                hit |= np.uint32(value - low0 <= reach0) | np.uint32(value - low1 <= reach1)
-        else:
-            hit = np.uint32(1)
-        if hit:
-            for b in range(start, min(start + block, total)):
-                value = np.uint32(sums[b])
-                if value - low0 <= reach0:
-                    members[0, found0] = b
-                    found0 += 1
-                if value - low1 <= reach1:
-                    members[1, found1] = b
-                    found1 += 1
+    while start < whole:
+        hits = _in_spans(sums, start, low0, reach0, low1, reach1)
+        while hits:
+            bit = np.uint64(trailing_zeros(hits))
+            if bit < block:
+                members[0, found0] = start + bit
+                found0 += 1
+            else:
+                members[1, found1] = start + bit - block
+                found1 += 1
+            hits &= hits - np.uint32(1)
         start += block
+    for b in range(whole, total):
+        value = np.uint32(sums[b])
+        if value - low0 <= reach0:
+            members[0, found0] = b
+            found0 += 1
+        if value - low1 <= reach1:
+            members[1, found1] = b
+            found1 += 1
     for i in range(2):
         count = found0 if i == 0 else found1
         origin = np.int64(spans[i, 0] << shift)
@@ -517,10 +570,10 @@ RankScratch = namedtuple("RankScratch", ["members", "levels", "exact", "row"])
 
 
 #: The whole-number sums of one call, counted (see :func:`whole_number_sums`): ``sums``
-#: (int32, B), ``histogram`` (int64) of ``sums >> shift``, ``below`` and ``equal``: the
-#: float sums' counts below and at the observed sum, and ``width``: twice the margin,
-#: rounded up, plus one.
-Counted = namedtuple("Counted", ["sums", "histogram", "shift", "below", "equal", "width"])
+#: (int32, B), ``histograms`` (int32, one row per thread) of ``sums >> shift``, ``below``
+#: and ``equal``: the float sums' counts below and at the observed sum, and ``width``:
+#: twice the margin, rounded up, plus one.
+Counted = namedtuple("Counted", ["sums", "histograms", "shift", "below", "equal", "width"])
 
 
 def whole_number_sums(quantized, key, word_offset, n_resamples, threads, observed) -> Counted:
@@ -540,10 +593,10 @@ def whole_number_sums(quantized, key, word_offset, n_resamples, threads, observe
     low = min(max(math.floor(place) - reach, -1), largest + 1)
     high = min(max(math.ceil(place) + reach, -1), largest + 1)
     sums = np.empty(n_resamples, dtype=np.int32)
-    tallies = []
+    histograms = np.zeros((max(threads, 1), cells), dtype=np.int32)
+    tallies = [new_tally(n, histogram, shift, low, high, observed) for histogram in histograms]
 
-    def shared(claim):
-        tally = new_tally(n, cells, shift, low, high, observed)
+    def shared(claim, tally):
         quantized_sums_narrow(
             key,
             quantized.table,
@@ -552,19 +605,57 @@ def whole_number_sums(quantized, key, word_offset, n_resamples, threads, observe
             claim,
             n_resamples,
             sums,
-            lane_scratch(n, LANES),
+            tally.scratch,
             tally,
         )
-        tallies.append(tally)
 
-    _threads.run_shared(shared, threads)
-    histogram = tallies[0].histogram.astype(np.int64)
-    below, equal = tallies[0].counts.tolist()
-    for tally in tallies[1:]:
-        histogram += tally.histogram
-        more = tally.counts.tolist()
-        below, equal = below + more[0], equal + more[1]
-    return Counted(sums, histogram, shift, below, equal, width)
+    _threads.run_shared(shared, tallies)
+    below = equal = 0
+    for tally in tallies:
+        counts = tally.counts.tolist()
+        below, equal = below + counts[0], equal + counts[1]
+    return Counted(sums, histograms, shift, below, equal, width)
+
+
+@kernel
+def rank_spans(histograms, ranks, spans, offsets, held, cumulative):
+    """Where the two 1-based ``ranks`` lie in the whole-number sums, from the threads'
+    ``histograms`` (rows added up into ``cumulative``, running counts): for each i, the
+    buckets ``spans[i]``, that of rank i and its neighbours, ``offsets[i]``, the rank
+    among their replicates (0-based), and ``held[i]``, how many they hold. Returns False
+    where every sum lies within two buckets (they might all be equal)."""
+    rows, cells = histograms.shape
+    for cell in range(cells):
+        cumulative[cell] = histograms[0, cell]
+    for row in range(1, rows):
+        for cell in range(cells):
+            cumulative[cell] += histograms[row, cell]
+    first = 0
+    while first < cells - 1 and cumulative[first] == 0:
+        first += 1
+    last = cells - 1
+    while last > 0 and cumulative[last] == 0:
+        last -= 1
+    for cell in range(1, cells):
+        cumulative[cell] += cumulative[cell - 1]
+    for i in range(2):
+        # the first bucket whose running count reaches the rank
+        target = 0
+        above = cells - 1
+        while target < above:
+            middle = (target + above) >> 1
+            if cumulative[middle] < ranks[i]:
+                target = middle + 1
+            else:
+                above = middle
+        start = max(target - 1, 0)
+        stop = min(target + 1, cells - 1)
+        before = cumulative[start - 1] if start > 0 else 0
+        spans[i, 0] = start
+        spans[i, 1] = stop
+        offsets[i] = ranks[i] - 1 - before
+        held[i] = cumulative[stop] - before
+    return last - first >= 2
 
 
 def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_of):
@@ -578,38 +669,30 @@ def interval(quantized, key, word_offset, n_resamples, threads, observed, ranks_
     float sums' counts below and equal to ``observed`` (see the module's steps 2 and 3).
     """
     counted = whole_number_sums(quantized, key, word_offset, n_resamples, threads, observed)
-    sums, shift, width = counted.sums, counted.shift, counted.width
-    cumulative = np.cumsum(counted.histogram)
-    lowest, highest = np.searchsorted(cumulative, [1, n_resamples]).tolist()
-    if highest - lowest < 2:
-        return None  # every sum within two buckets: maybe all equal
     z0, ranks = ranks_of(counted.below, counted.equal)
-    last = cumulative.shape[0] - 1
-    spans, offsets, held = [], [], []
-    for rank, target in zip(ranks, np.searchsorted(cumulative, ranks).tolist(), strict=True):
-        first, stop = max(target - 1, 0), min(target + 1, last)
-        before = int(cumulative[first - 1]) if first else 0
-        spans.append((first, stop))
-        offsets.append(int(rank) - 1 - before)
-        held.append(int(cumulative[stop]) - before)
+    spans = np.empty((2, 2), dtype=np.int64)
+    offsets = np.empty(2, dtype=np.int64)
+    held = np.empty(2, dtype=np.int64)
+    cumulative = np.empty(counted.histograms.shape[1], dtype=np.int64)
+    if not rank_spans(counted.histograms, np.array(ranks), spans, offsets, held, cumulative):
+        return None
+    capacity = int(held.max())
     scratch = RankScratch(
-        np.empty((2, max(held)), dtype=np.int64),
-        np.empty(3 << shift, dtype=np.int64),
-        np.empty(max(held)),
+        np.empty((2, capacity), dtype=np.int64),
+        np.empty(3 << counted.shift, dtype=np.int64),
+        np.empty(capacity),
         np.empty(quantized.n, dtype=np.int64),
     )
     values = np.empty(2)
-    spans_array = np.array(spans, dtype=np.int64)
-    offsets_array = np.array(offsets, dtype=np.int64)
     if not ranked_sums(
         key,
         quantized.padded,
         word_offset,
-        sums,
-        shift,
-        spans_array,
-        offsets_array,
-        width,
+        counted.sums,
+        counted.shift,
+        spans,
+        offsets,
+        counted.width,
         scratch,
         values,
     ):

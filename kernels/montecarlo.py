@@ -275,6 +275,7 @@ class _Prepared:
             if statistic == "mean" and self.one_dimensional and not self.integer_grid
             else None
         )
+        # the mean of a 1-D float sample whose summary buckets exist (a finite spread)
         self.quantized = (
             _quantized.quantize(samples[0].values[0])
             if self.data_buckets is not None
@@ -444,10 +445,10 @@ RANKED_MIN_RESAMPLES = 1024
 def _ranked_by_whole_numbers(plan, key, n_resamples, threads, method, alpha_half, acceleration):
     """``(z0, low, high)`` on the grid of the float sums for the mean of a 1-D float sample,
     found from whole-number sums (:mod:`kernels._quantized`): the same bits as adding up
-    every replicate in float64, in about half the time. None where the sample or the machine
-    does not allow it, or where the call runs the numpy twins; the caller then adds up every
-    replicate."""
-    quantized = getattr(plan, "quantized", None)
+    every replicate in float64, with the resampling in about half the time on one thread.
+    None where the sample or the machine does not allow it, or where the call runs the
+    numpy twins; the caller then adds up every replicate."""
+    quantized = plan.quantized
     if quantized is None or n_resamples < RANKED_MIN_RESAMPLES:
         return None
     if not _numpy_kernels.compiled(_quantized.quantized_sums_narrow, n_resamples * quantized.n):
@@ -690,18 +691,13 @@ def _sums(sample, family, key, word_offset, out, threads):
 
     if use_kernel and narrow:
 
-        def shared(claim):
+        def shared(claim, scratch):
             _resampling.gather_sums_narrow(
-                key,
-                padded,
-                word_offset,
-                claim,
-                out.shape[0],
-                out,
-                lane_scratch(n, _resampling.GATHER_LANES),
+                key, padded, word_offset, claim, out.shape[0], out, scratch
             )
 
-        _threads.run_shared(shared, threads)
+        scratches = [lane_scratch(n, _resampling.GATHER_LANES) for _ in range(max(threads, 1))]
+        _threads.run_shared(shared, scratches)
         return None
 
     def gather(start, stop):
@@ -726,20 +722,15 @@ def _joint(sample, integer_grid, key, word_offset, out, threads):
 
         if use_kernel and narrow:
 
-            def shared(claim):
+            def shared(claim, scratch):
                 _resampling.joint_sums_packed_narrow(
-                    key,
-                    packed,
-                    offsets,
-                    bits,
-                    word_offset,
-                    claim,
-                    out.shape[1],
-                    out,
-                    lane_scratch(sample.n, _resampling.GATHER_LANES),
+                    key, packed, offsets, bits, word_offset, claim, out.shape[1], out, scratch
                 )
 
-            _threads.run_shared(shared, threads)
+            scratches = [
+                lane_scratch(sample.n, _resampling.GATHER_LANES) for _ in range(max(threads, 1))
+            ]
+            _threads.run_shared(shared, scratches)
             return
 
         def packed_sums(start, stop):

@@ -39,7 +39,8 @@ def float_sums(x, key, n_resamples):
 def whole_number_sums(quantized, key, n_resamples, shift=8, low=0, high=-1, observed=0.0):
     sums = np.empty(n_resamples, dtype=np.int32)
     cells = (quantized.n * _quantized.QUANTUM_STEPS >> shift) + 1
-    tally = _quantized.new_tally(quantized.n, cells, shift, low, high, observed)
+    histogram = np.zeros(cells, dtype=np.int32)
+    tally = _quantized.new_tally(quantized.n, histogram, shift, low, high, observed)
     _quantized.quantized_sums_narrow(
         key,
         quantized.table,
@@ -103,9 +104,9 @@ def test_the_counts_are_those_of_the_float_sums_at_the_observed_sum(threads):
     assert counted.equal > 100
     expected, _ = whole_number_sums(quantized, key, 20_000)
     np.testing.assert_array_equal(counted.sums, expected)
-    cells = counted.histogram.shape[0]
+    histogram = counted.histograms.sum(axis=0)
     np.testing.assert_array_equal(
-        counted.histogram, np.bincount(counted.sums >> counted.shift, minlength=cells)
+        histogram, np.bincount(counted.sums >> counted.shift, minlength=histogram.shape[0])
     )
 
 
@@ -190,3 +191,27 @@ def test_without_avx512bw_every_replicate_is_added_up_in_floating_point(monkeypa
         ranked.high,
         ranked.bias_correction,
     )
+
+
+def test_rank_spans_are_the_buckets_numpy_finds():
+    """The buckets of two ranks and their neighbours, from two threads' histograms, as
+    numpy's cumulative sum and search find them (the first and the last bucket included)."""
+    rng = np.random.default_rng(21)
+    histograms = rng.integers(0, 3, size=(2, 500)).astype(np.int32)
+    cumulative = np.cumsum(histograms.sum(axis=0))
+    total = int(cumulative[-1])
+    for ranks in ([1, total], [2, total - 1], [total // 40, total - total // 40]):
+        spans = np.empty((2, 2), dtype=np.int64)
+        offsets = np.empty(2, dtype=np.int64)
+        held = np.empty(2, dtype=np.int64)
+        scratch = np.empty(500, dtype=np.int64)
+        assert _quantized.rank_spans(histograms, np.array(ranks), spans, offsets, held, scratch)
+        for i, rank in enumerate(ranks):
+            target = int(np.searchsorted(cumulative, rank))
+            start, stop = max(target - 1, 0), min(target + 1, 499)
+            before = int(cumulative[start - 1]) if start else 0
+            assert spans[i].tolist() == [start, stop]
+            assert (offsets[i], held[i]) == (rank - 1 - before, int(cumulative[stop]) - before)
+    narrow = np.zeros((1, 500), dtype=np.int32)
+    narrow[0, 7:9] = 5  # every sum in two neighbouring buckets
+    assert not _quantized.rank_spans(narrow, np.array([1, 10]), spans, offsets, held, scratch)
