@@ -177,15 +177,20 @@ Tally = namedtuple(
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _last_word_mask(n: int) -> np.ndarray:
+    """0xFFFF at the quarter positions of the last word that are slots of a sample of n."""
+    used = n - 4 * ((n - 1) // 4)
+    return np.where(np.arange(32) % 4 < used, 0xFFFF, 0).astype(np.uint16)
+
+
 def new_tally(n: int, histogram, shift: int, low: int, high: int, observed: float) -> Tally:
     """A :class:`Tally` for one thread (a sample of n values) that counts into
     ``histogram`` (int32, zeros)."""
-    used = n - 4 * ((n - 1) // 4)  # slots in the last word
-    keep = np.where(np.arange(32) % 4 < used, 0xFFFF, 0).astype(np.uint16)
     return Tally(
         np.empty(LANES, dtype=np.int32),
         np.empty(LANES, dtype=np.uint16),
-        keep,
+        _last_word_mask(n),
         histogram,
         np.array([shift], dtype=np.int64),
         np.array([low, high], dtype=np.int64),
