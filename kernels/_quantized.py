@@ -55,7 +55,7 @@ from ._random import (
 from ._streams import _ONE, _THREE, _TWO, LOW16, RESERVE_OFFSET, U16, U32
 
 #: Entries of the lookup table (two 512-bit registers of 16-bit values): samples of up to
-#: ``TABLE_SIZE - 1`` values, the last index (n) being the padding slots' zero.
+#: this many values.
 TABLE_SIZE = 64
 #: The largest whole number a sample value maps to.
 QUANTUM_STEPS = 65535
@@ -92,8 +92,8 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class Quantized:
-    """The whole-number image of a sorted sample: ``table[i] = q_i`` (``table[n] = 0`` for
-    the padding slots), ``padded``, the sample followed by -0.0 (as the float sums read
+    """The whole-number image of a sorted sample: ``table[i] = q_i`` (0 past the sample),
+    ``padded``, the sample followed by -0.0 (as the float sums read
     it), ``origin = n * x_0`` and ``scale`` of ``t``, and ``margin``, the
     bound on ``|A_b - t(E_b)|``."""
 
@@ -128,7 +128,7 @@ def quantize(values: np.ndarray) -> Quantized | None:
     float operations that compute it.
     """
     n = values.shape[0]
-    if n + 1 > TABLE_SIZE:
+    if n > TABLE_SIZE:
         return None
     lowest, highest = float(values[0]), float(values[-1])
     spread = highest - lowest
