@@ -44,15 +44,16 @@ from numba.cpython.unsafe.numbers import trailing_zeros
 from numba.extending import intrinsic
 
 from . import _threads
-from ._jit import fetch_add, kernel, nested
+from ._jit import kernel, nested
 from ._random import (
     fill_lane_words,
     lane_scratch,
     narrow_threshold,
-    random_word,
     redraw_replicate_narrow,
+    reserve_product,
 )
-from ._streams import _ONE, _THREE, _TWO, LOW16, RESERVE_OFFSET, U16, U32
+from ._resampling import CLAIM_GROUPS, GATHER_LANES, _take_chunk
+from ._streams import _THREE, _TWO, LOW16, U16, U32
 
 #: Entries of the lookup table (two 512-bit registers of 16-bit values): samples of up to
 #: this many values.
@@ -64,9 +65,9 @@ MAX_MARGIN = 1000.0
 #: The histogram of the whole-number sums has at most this many buckets (see
 #: :func:`interval`).
 MAX_BUCKETS = 16384
-#: Replicates per group and groups per chunk of the shared range (as the float sums).
-LANES = 64
-CLAIM_GROUPS = 16
+#: Replicates per group (those of the float sums; a chunk of the shared range is
+#: :data:`~kernels._resampling.CLAIM_GROUPS` groups, as there).
+LANES = GATHER_LANES
 _UNIT_ROUNDOFF = 2.0**-53
 
 
@@ -201,6 +202,16 @@ def new_tally(n: int, histogram, shift: int, low: int, high: int, observed: floa
     )
 
 
+def _splat(builder, value, lanes):
+    """A vector of ``lanes`` copies of the scalar ``value``."""
+    vector = ir.VectorType(value.type, lanes)
+    undefined = ir.Constant(vector, ir.Undefined)
+    single = builder.insert_element(undefined, value, ir.Constant(ir.IntType(32), 0))
+    return builder.shuffle_vector(
+        single, undefined, ir.Constant(ir.VectorType(ir.IntType(32), lanes), [0] * lanes)
+    )
+
+
 def _vector_function(builder, name, vector, arity):
     return cgutils.get_or_insert_function(
         builder.module, ir.FunctionType(vector, [vector] * arity), name
@@ -264,16 +275,8 @@ def _quarter_sums(typingctx, table, quarters, first, stride, count, n, threshold
         )
         permute = _vector_function(builder, "llvm.x86.avx512.vpermi2var.hi.512", half, 3)
         high_product = _vector_function(builder, "llvm.x86.avx512.pmulhu.w.512", half, 2)
-        undefined = ir.Constant(half, ir.Undefined)
-        zeros = ir.Constant(ir.VectorType(ir.IntType(32), 32), [0] * 32)
-        n_vector = builder.shuffle_vector(
-            builder.insert_element(undefined, n_, ir.Constant(ir.IntType(32), 0)), undefined, zeros
-        )
-        threshold_vector = builder.shuffle_vector(
-            builder.insert_element(undefined, threshold_, ir.Constant(ir.IntType(32), 0)),
-            undefined,
-            zeros,
-        )
+        n_vector = _splat(builder, n_, 32)
+        threshold_vector = _splat(builder, threshold_, 32)
         total = cgutils.alloca_once_value(builder, ir.Constant(wide, None))
         biased = cgutils.alloca_once_value(builder, ir.Constant(half, None))
 
@@ -338,10 +341,7 @@ def _redrawn_sum(key, replicate, word_offset, n, threshold, words, lanes, lane, 
         if (product & LOW16) >= t:
             continue
         value -= np.int32(table[product >> U16])
-        while (product & LOW16) < t:
-            spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
-            product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
-            reserve += _ONE
+        product, reserve = reserve_product(key, base, product, reserve, n64, t)
         value += np.int32(table[product >> U16])
     return value
 
@@ -404,9 +404,10 @@ def quantized_sums_narrow(key, table, padded, word_offset, claim, b_stop, out, s
     below = 0
     equal = 0
     chunk = lanes * CLAIM_GROUPS
-    first = fetch_add(claim, chunk)
-    while first < b_stop:
-        stop = min(first + chunk, b_stop)
+    while True:
+        first, stop = _take_chunk(claim, chunk, b_stop)
+        if first >= b_stop:
+            break
         for g in range(first, stop, lanes):
             fill_lane_words(key, g, word_offset, n_words, lanes, scratch.words, scratch.start)
             for c in range(width // thirty_two):
@@ -435,7 +436,6 @@ def quantized_sums_narrow(key, table, padded, word_offset, claim, b_stop, out, s
                     exact = _float_sum(key, padded, word_offset, g + r, threshold, row)
                     below += exact < observed
                     equal += exact == observed
-        first = fetch_add(claim, chunk)
     tally.counts[0] = below
     tally.counts[1] = equal
 
@@ -462,16 +462,13 @@ def _in_spans(typingctx, sums, start, low0, reach0, low1, reach1):
         vector = ir.VectorType(lane, _BLOCK)
         pointer = builder.bitcast(builder.gep(array.data, [arguments[1]]), vector.as_pointer())
         values = builder.load(pointer, align=4)
-        undefined = ir.Constant(vector, ir.Undefined)
-        zeros = ir.Constant(ir.VectorType(lane, _BLOCK), [0] * _BLOCK)
-
-        def splat(value):
-            return builder.shuffle_vector(
-                builder.insert_element(undefined, value, ir.Constant(lane, 0)), undefined, zeros
-            )
 
         def hits(low, reach):
-            inside = builder.icmp_unsigned("<=", builder.sub(values, splat(low)), splat(reach))
+            inside = builder.icmp_unsigned(
+                "<=",
+                builder.sub(values, _splat(builder, low, _BLOCK)),
+                _splat(builder, reach, _BLOCK),
+            )
             return builder.zext(builder.bitcast(inside, ir.IntType(_BLOCK)), lane)
 
         first = hits(arguments[2], arguments[3])

@@ -125,6 +125,19 @@ def narrow_threshold(n):
     return np.uint16((1 << 16) % n)
 
 
+@njit(cache=True, inline="always")
+def reserve_product(key, base, product, reserve, n64, t):
+    """Lemire's ``product`` of a narrow slot (``quarter * n``), replaced while it is biased
+    (low 16 bits below ``t``) by that of the next unused quarter of the replicate's reserve
+    words (``base``: the replicate's first counter; ``reserve``: the running position);
+    returns the unbiased product and the new position."""
+    while (product & LOW16) < t:
+        spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
+        product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
+        reserve += _ONE
+    return product, reserve
+
+
 @nested
 def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
     """The ``n`` narrow-slot indices of one replicate, drawn exactly (``threshold`` is
@@ -143,10 +156,7 @@ def redraw_replicate_narrow(key, replicate, word_offset, n, threshold, out_row):
         if (j & 3) == 0:
             word = random_word(key, base + np.uint64(word_offset + (j >> 2)))
         product = ((word >> (U16 * np.uint64(j & 3))) & LOW16) * n64
-        while (product & LOW16) < t:
-            spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
-            product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
-            reserve += _ONE
+        product, reserve = reserve_product(key, base, product, reserve, n64, t)
         out_row[j] = np.int64(product >> U16)
 
 
@@ -171,10 +181,7 @@ def redraw_rejected_quarters(key, replicate, word_offset, n, threshold, flags, i
         product = ((word >> (U16 * np.uint64(position))) & LOW16) * n64
         if (product & LOW16) >= t:
             continue
-        while (product & LOW16) < t:
-            spare = random_word(key, base + RESERVE_OFFSET + (reserve >> _TWO))
-            product = ((spare >> (U16 * (reserve & _THREE))) & LOW16) * n64
-            reserve += _ONE
+        product, reserve = reserve_product(key, base, product, reserve, n64, t)
         index[(j >> 2) * width + lane + position] = np.uint16(product >> U16)
 
 
