@@ -156,7 +156,7 @@ def run_shared(function, scratches) -> None:
     Each thread's scratch is made by the caller beforehand, in the calling thread, so that a
     pool thread needs Python's lock only to start its call: a pool thread that allocated its
     own while its vCPU was stopped held the lock, and the calling thread with it (on the
-    AVX-512 machine one call in ten waited 1.5 ms or more for it). When the calling thread
+    AVX-512 machine one call in ten waited 1.47 ms or more for it). When the calling thread
     finds the range used up, a pool thread that has not started yet is not waited for: its
     call is cancelled (it would have found nothing to take)."""
     claim = np.zeros(1, dtype=np.int64)
